@@ -1,0 +1,49 @@
+import { type CanActivate, type ExecutionContext, Injectable } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { type Request } from 'express';
+import { Forbidden, Unauthorized } from '../common/errors.js';
+import { ApiKeysService } from './api-keys.service.js';
+import { PUBLIC_KEY, ROLES_KEY } from './decorators.js';
+import { type Principal, type Role } from './principal.js';
+
+declare module 'express' {
+  interface Request {
+    principal?: Principal;
+  }
+}
+
+/**
+ * Global guard, deny by default: a route is reachable only if it is @Public() or names its @Roles().
+ * A presented Bearer key is always verified (a bad one is 401 even on a public route).
+ */
+@Injectable()
+export class AuthGuard implements CanActivate {
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly keys: ApiKeysService,
+  ) {}
+
+  async canActivate(ctx: ExecutionContext): Promise<boolean> {
+    if (ctx.getType() !== 'http') return true;
+    const req = ctx.switchToHttp().getRequest<Request>();
+    const targets = [ctx.getHandler(), ctx.getClass()];
+    const isPublic = this.reflector.getAllAndOverride<boolean>(PUBLIC_KEY, targets);
+    const roles = this.reflector.getAllAndOverride<Role[] | undefined>(ROLES_KEY, targets);
+
+    const header = req.headers.authorization;
+    if (header !== undefined) {
+      const m = /^Bearer\s+(\S+)\s*$/i.exec(header);
+      if (!m) {
+        // Other schemes (e.g. the bank webhook's "Apikey") are checked by their own routes.
+        if (!isPublic) throw new Unauthorized('Authorization must be "Bearer <API key>"');
+      } else {
+        req.principal = await this.keys.authenticate(m[1]);
+      }
+    }
+    if (isPublic) return true;
+    if (!roles) throw new Forbidden('This route is not open to API keys'); // a route that forgot to declare access
+    if (!req.principal) throw new Unauthorized('An API key is required (Authorization: Bearer ocop_sk_…)');
+    if (!roles.includes(req.principal.role)) throw new Forbidden(`Requires role ${roles.join(' or ')}`);
+    return true;
+  }
+}

@@ -1,0 +1,24 @@
+import { applyDecorators, createParamDecorator, type ExecutionContext, SetMetadata } from '@nestjs/common';
+import { ApiBearerAuth, ApiForbiddenResponse, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import { ErrorResponse } from '../common/api-docs.js';
+import { type Principal, type Role } from './principal.js';
+
+export const PUBLIC_KEY = 'auth:public';
+export const ROLES_KEY = 'auth:roles';
+
+/** No credentials needed (a presented key is still checked: a bad one is 401). */
+export const Public = () => SetMetadata(PUBLIC_KEY, true);
+
+/** Requires a key with one of these roles: none → 401, another role → 403. */
+export const Roles = (...roles: Role[]) =>
+  applyDecorators(
+    SetMetadata(ROLES_KEY, roles),
+    ApiBearerAuth(),
+    ApiUnauthorizedResponse({ description: 'No or invalid API key', type: ErrorResponse }),
+    ApiForbiddenResponse({ description: `Requires role ${roles.join(' or ')} (and ownership)`, type: ErrorResponse }),
+  );
+
+
+export const CurrentPrincipal = createParamDecorator((_: unknown, ctx: ExecutionContext): Principal | undefined => {
+  return ctx.switchToHttp().getRequest().principal;
+});

@@ -1,0 +1,70 @@
+/**
+ * Domain errors: raised by pure logic and services, never HTTP exceptions.
+ * One exception filter (common/http-exception.filter.ts) maps them to the SPEC error shape:
+ * { statusCode, error, message, details?: [{ field, problem }] }.
+ */
+export interface FieldProblem {
+  field: string;
+  problem: string;
+}
+
+export type DomainErrorKind =
+  | 'invalid' // 400
+  | 'unauthorized' // 401
+  | 'forbidden' // 403
+  | 'not_found' // 404
+  | 'conflict' // 409
+  | 'unavailable'; // 503
+
+export class DomainError extends Error {
+  constructor(
+    readonly kind: DomainErrorKind,
+    message: string,
+    readonly details?: FieldProblem[],
+    /** Stable machine-readable code, e.g. "out_of_stock", "illegal_transition". */
+    readonly code?: string,
+  ) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+/** 400: one or more fields are invalid. */
+export class InvalidInput extends DomainError {
+  constructor(details: FieldProblem[], message?: string) {
+    super('invalid', message ?? details.map((d) => `${d.field}: ${d.problem}`).join('; '), details, 'invalid_input');
+  }
+  static field(field: string, problem: string): InvalidInput {
+    return new InvalidInput([{ field, problem }]);
+  }
+}
+
+export class NotFound extends DomainError {
+  constructor(what: string, id?: string) {
+    super('not_found', id ? `${what} ${id} not found` : `${what} not found`, undefined, 'not_found');
+  }
+}
+
+export class Conflict extends DomainError {
+  constructor(message: string, code = 'conflict', details?: FieldProblem[]) {
+    super('conflict', message, details, code);
+  }
+}
+
+export class Forbidden extends DomainError {
+  constructor(message = 'You may not access this resource') {
+    super('forbidden', message, undefined, 'forbidden');
+  }
+}
+
+export class Unauthorized extends DomainError {
+  constructor(message = 'Missing or invalid credentials') {
+    super('unauthorized', message, undefined, 'unauthorized');
+  }
+}
+
+export class Unavailable extends DomainError {
+  constructor(message: string) {
+    super('unavailable', message, undefined, 'unavailable');
+  }
+}

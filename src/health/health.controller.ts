@@ -1,0 +1,40 @@
+import { Controller, Get, Header, Res } from '@nestjs/common';
+import { ApiExcludeEndpoint, ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import { HealthCheck, HealthCheckService, TypeOrmHealthIndicator } from '@nestjs/terminus';
+import { type Response } from 'express';
+import { Public } from '../auth/decorators.js';
+import { MetricsService } from './metrics.service.js';
+
+@ApiTags('operations')
+@Public()
+@Controller()
+export class HealthController {
+  constructor(
+    private readonly health: HealthCheckService,
+    private readonly db: TypeOrmHealthIndicator,
+    private readonly metrics: MetricsService,
+  ) {}
+
+  @Get('health/live')
+  @ApiOperation({ summary: 'Liveness: the process answers' })
+  @ApiOkResponse({ schema: { example: { status: 'ok' } } })
+  live(): { status: 'ok' } {
+    return { status: 'ok' };
+  }
+
+  @Get('health/ready')
+  @HealthCheck()
+  @ApiOperation({ summary: 'Readiness: the database answers' })
+  @ApiServiceUnavailableResponse({ description: 'database unreachable' })
+  ready() {
+    return this.health.check([() => this.db.pingCheck('database', { timeout: 2000 })]);
+  }
+
+  @Get('metrics')
+  @ApiExcludeEndpoint()
+  @Header('Cache-Control', 'no-store')
+  async prometheus(@Res() res: Response): Promise<void> {
+    res.setHeader('Content-Type', this.metrics.registry.contentType);
+    res.send(await this.metrics.registry.metrics());
+  }
+}

@@ -1,0 +1,16 @@
+import { type MiddlewareConsumer, Module, type NestModule } from '@nestjs/common';
+import { TerminusModule } from '@nestjs/terminus';
+import { HealthController } from './health.controller.js';
+import { MetricsMiddleware, MetricsService } from './metrics.service.js';
+
+@Module({
+  imports: [TerminusModule.forRoot({ logger: false })],
+  controllers: [HealthController],
+  providers: [MetricsService],
+  exports: [MetricsService],
+})
+export class HealthModule implements NestModule {
+  configure(consumer: MiddlewareConsumer): void {
+    consumer.apply(MetricsMiddleware).forRoutes('{*splat}');
+  }
+}

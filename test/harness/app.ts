@@ -1,0 +1,91 @@
+import { type NestExpressApplication } from '@nestjs/platform-express';
+import { randomBytes } from 'node:crypto';
+import { Client, Pool } from 'pg';
+import request from 'supertest';
+
+import { createApp } from '../../src/app.factory.js';
+import { generateApiKey } from '../../src/auth/api-key-secret.js';
+import { Clock } from '../../src/common/clock.js';
+import { loadConfig } from '../../src/config/config.js';
+import { runMigrations } from '../../src/database/data-source.js';
+import { TEMPLATE_DB, withDatabase } from './db-url.js';
+
+export interface TestApp {
+  app: NestExpressApplication;
+  http: ReturnType<typeof request>;
+  /** Direct access to this test file's database, to assert what it holds. */
+  db: Pool;
+  databaseUrl: string;
+  adminKey: string;
+  close(): Promise<void>;
+}
+
+/**
+ * Boots the real app (the production module) on a fresh database cloned from the migrated template.
+ * `env` overrides configuration variables; `clock` replaces the system clock.
+ */
+export async function createTestApp(opts: { env?: Record<string, string>; clock?: Clock } = {}): Promise<TestApp> {
+  const adminUrl = process.env.OCOP_TEST_ADMIN_URL;
+  if (!adminUrl) throw new Error('OCOP_TEST_ADMIN_URL unset: run e2e tests through jest (globalSetup)');
+  const dbName = `ocop_t_${randomBytes(6).toString('hex')}`;
+  await ensureTemplate(adminUrl);
+  const admin = new Client({ connectionString: adminUrl });
+  await admin.connect();
+  try {
+    await admin.query(`CREATE DATABASE ${dbName} TEMPLATE ${TEMPLATE_DB}`);
+  } finally {
+    await admin.end();
+  }
+  const databaseUrl = withDatabase(adminUrl, dbName);
+  const adminKey = generateApiKey();
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    LOG_LEVEL: 'silent',
+    ADMIN_API_KEY: adminKey,
+    RATE_LIMIT_PER_MINUTE: '100000',
+    SEED_DEMO: 'false',
+    DB_POOL_MAX: '20',
+    ...opts.env,
+  });
+  const app = await createApp({ config, databaseUrl, clock: opts.clock });
+  await app.init();
+  const db = new Pool({ connectionString: databaseUrl, max: 4 });
+  return {
+    app,
+    http: request(app.getHttpServer()),
+    db,
+    databaseUrl,
+    adminKey,
+    async close() {
+      await db.end();
+      await app.close();
+      const c = new Client({ connectionString: adminUrl });
+      await c.connect();
+      try {
+        await c.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
+      } finally {
+        await c.end();
+      }
+    },
+  };
+}
+
+/** The first test file (in any worker) migrates the template once; the others wait on the lock. */
+async function ensureTemplate(adminUrl: string): Promise<void> {
+  const admin = new Client({ connectionString: adminUrl });
+  await admin.connect();
+  try {
+    await admin.query('SELECT pg_advisory_lock(7710002)');
+    const exists = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [TEMPLATE_DB]);
+    if (!exists.rowCount) {
+      await admin.query(`CREATE DATABASE ${TEMPLATE_DB}_build`);
+      await runMigrations(withDatabase(adminUrl, `${TEMPLATE_DB}_build`));
+      await admin.query(`ALTER DATABASE ${TEMPLATE_DB}_build RENAME TO ${TEMPLATE_DB}`);
+    }
+  } finally {
+    await admin.query('SELECT pg_advisory_unlock(7710002)').catch(() => undefined);
+    await admin.end();
+  }
+}
+
+export const bearer = (key: string) => ({ Authorization: `Bearer ${key}` });
