@@ -53,6 +53,7 @@ export interface AppConfig {
   rateLimitPerMinute: number;
   trustProxy: boolean;
   paymentTtlMinutes: number;
+  expirySweepSeconds: number;
   stripeApiKey: string;
   stripeApiBase?: string;
   stripeWebhookSecret: string;
@@ -79,6 +80,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       RATE_LIMIT_PER_MINUTE: positiveInt({ default: 600, desc: 'requests per minute per client IP' }),
       TRUST_PROXY: bool({ default: false, desc: 'trust X-Forwarded-For (behind a load balancer)' }),
       PAYMENT_TTL_MINUTES: positiveInt({ default: 15, desc: 'payment window of a pending order', max: 10080 }),
+      ORDER_EXPIRY_SWEEP_SECONDS: num({ default: 30, desc: 'how often pending orders are checked for expiry; 0 = never (tests drive it)' }),
       STRIPE_API_KEY: str({ default: 'sk_test_123', desc: 'Stripe secret key' }),
       STRIPE_API_BASE: url({ default: undefined, desc: 'Stripe API base URL (stripe-mock in dev/tests)' }),
       STRIPE_WEBHOOK_SECRET: str({ default: 'whsec_test_secret', desc: 'Stripe webhook signing secret' }),
@@ -100,6 +102,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   if (e.EMBEDDED_PG_PORT < 0 || e.EMBEDDED_PG_PORT > 65535 || !Number.isInteger(e.EMBEDDED_PG_PORT)) {
     throw new ConfigError('Invalid configuration: EMBEDDED_PG_PORT must be a port number (0 = any free port)');
   }
+  if (!Number.isInteger(e.ORDER_EXPIRY_SWEEP_SECONDS) || e.ORDER_EXPIRY_SWEEP_SECONDS < 0 || e.ORDER_EXPIRY_SWEEP_SECONDS > 3600) {
+    throw new ConfigError('Invalid configuration: ORDER_EXPIRY_SWEEP_SECONDS must be a whole number of seconds from 0 to 3600');
+  }
   if (e.NODE_ENV === 'production' && e.STRIPE_WEBHOOK_SECRET === 'whsec_test_secret') {
     throw new ConfigError('Invalid configuration: STRIPE_WEBHOOK_SECRET must be set in production');
   }
@@ -119,6 +124,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
     trustProxy: e.TRUST_PROXY,
     paymentTtlMinutes: e.PAYMENT_TTL_MINUTES,
+    expirySweepSeconds: e.ORDER_EXPIRY_SWEEP_SECONDS,
     stripeApiKey: e.STRIPE_API_KEY,
     stripeApiBase: e.STRIPE_API_BASE,
     stripeWebhookSecret: e.STRIPE_WEBHOOK_SECRET,

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { QueryFailedError, type Repository } from 'typeorm';
+import { type EntityManager, QueryFailedError, type Repository } from 'typeorm';
 import type { BankAccount } from '../banks/banks.service.js';
 import { BanksService } from '../banks/banks.service.js';
 import { Conflict, type FieldProblem, InvalidInput, NotFound } from '../common/errors.js';
@@ -79,10 +79,14 @@ export class CooperativesService {
     return this.view(await this.get(id));
   }
 
-  /** Cooperatives by id, in one query (callers avoid N+1). */
-  async getMany(ids: string[]): Promise<Map<string, CooperativeEntity>> {
+  /**
+   * Cooperatives by id, in one query (callers avoid N+1). Inside a transaction pass its manager: a
+   * second pool connection taken while holding row locks can deadlock the pool under load.
+   */
+  async getMany(ids: string[], manager?: EntityManager): Promise<Map<string, CooperativeEntity>> {
     if (!ids.length) return new Map();
-    const rows = await this.repo.createQueryBuilder('c').where('c.id IN (:...ids)', { ids: [...new Set(ids)] }).getMany();
+    const repo = manager ? manager.getRepository(CooperativeEntity) : this.repo;
+    const rows = await repo.createQueryBuilder('c').where('c.id IN (:...ids)', { ids: [...new Set(ids)] }).getMany();
     return new Map(rows.map((r) => [r.id, r]));
   }
 

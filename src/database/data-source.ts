@@ -1,5 +1,10 @@
 import { DataSource, type DataSourceOptions } from 'typeorm';
+import pg from 'pg';
 import { MIGRATIONS } from '../../migrations/index.js';
+
+// DATE columns are calendar days (business days in Asia/Ho_Chi_Minh): keep them as 'YYYY-MM-DD'
+// strings instead of letting the driver turn them into midnight in the server's time zone.
+pg.types.setTypeParser(pg.types.builtins.DATE, (v) => v);
 
 /** TypeORM options shared by the app, the migration CLI, the test harness and the benchmarks. */
 export function dataSourceOptions(url: string, opts: { poolMax?: number; entities?: DataSourceOptions['entities'] } = {}): DataSourceOptions {
@@ -12,7 +17,7 @@ export function dataSourceOptions(url: string, opts: { poolMax?: number; entitie
     migrationsTransactionMode: 'each',
     synchronize: false,
     migrationsRun: false,
-    logging: ['error'],
+    logging: false, // failures surface as domain errors or in the error filter's log
     extra: { max: opts.poolMax ?? 10, application_name: 'ocop-market' },
   };
 }

@@ -45,6 +45,7 @@ export async function createTestApp(opts: { env?: Record<string, string>; clock?
     RATE_LIMIT_PER_MINUTE: '100000',
     SEED_DEMO: 'false',
     DB_POOL_MAX: '20',
+    ORDER_EXPIRY_SWEEP_SECONDS: '0',
     ...opts.env,
   });
   const app = await createApp({ config, databaseUrl, clock: opts.clock });

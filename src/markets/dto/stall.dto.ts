@@ -1,0 +1,194 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform, Type } from 'class-transformer';
+import { IsIn, IsOptional, IsString, Length, Matches, MaxLength, ValidateIf, ValidateNested } from 'class-validator';
+import { BankAccountDto, normalizePhone, Trim, VN_PHONE } from '../../common/dto.js';
+import { PageQuery } from '../../common/pagination.js';
+import { STALL_CATEGORIES, STALL_CODE, STALL_STATUSES } from '../stall.entity.js';
+
+/** Stall codes are compared and stored trimmed and uppercased ("a-12 " → "A-12"). */
+const StallCode = () => Transform(({ value }) => (typeof value === 'string' ? value.trim().toUpperCase() : value));
+const CODE_MESSAGE = 'code must be 1–20 letters A–Z and digits, with "-", ".", "/" or "_" inside (e.g. A-12)';
+/** PATCH semantics: absent = unchanged; `null` is not a value for these fields (400). */
+const Present = () => ValidateIf((_o, v) => v !== undefined);
+
+export class CreateStallDto {
+  @ApiProperty({ example: 'A-12', description: 'unique in the market; stored uppercase (' + CODE_MESSAGE.slice(5) + ')' })
+  @StallCode()
+  @IsString()
+  @Matches(STALL_CODE, { message: CODE_MESSAGE })
+  code!: string;
+
+  @ApiProperty({ example: 'Nguyễn Thị Hoa', minLength: 2, maxLength: 200 })
+  @Trim()
+  @IsString()
+  @Length(2, 200)
+  vendorName!: string;
+
+  @ApiProperty({ example: '0905123456', description: 'Vietnamese phone number; personal data, shown to the market\'s managers and admins only' })
+  @normalizePhone()
+  @IsString()
+  @Matches(VN_PHONE, { message: 'vendorPhone must be a Vietnamese phone number (0… or +84…)' })
+  vendorPhone!: string;
+
+  @ApiProperty({ enum: STALL_CATEGORIES })
+  @IsIn(STALL_CATEGORIES)
+  category!: string;
+
+  @ApiPropertyOptional({ type: BankAccountDto, description: 'the vendor\'s account; a stall with one is QR-enabled (static VietQR)' })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => BankAccountDto)
+  bankAccount?: BankAccountDto;
+
+  @ApiPropertyOptional({ enum: STALL_STATUSES, default: 'active' })
+  @IsOptional()
+  @IsIn(STALL_STATUSES)
+  status?: string;
+}
+
+export class UpdateStallDto {
+  @ApiPropertyOptional({ example: 'A-12', description: 'unique in the market; stored uppercase' })
+  @Present()
+  @StallCode()
+  @IsString()
+  @Matches(STALL_CODE, { message: CODE_MESSAGE })
+  code?: string;
+
+  @ApiPropertyOptional({ example: 'Nguyễn Thị Hoa', minLength: 2, maxLength: 200 })
+  @Present()
+  @Trim()
+  @IsString()
+  @Length(2, 200)
+  vendorName?: string;
+
+  @ApiPropertyOptional({ example: '0905123456', nullable: true, type: String, description: 'null removes it' })
+  @IsOptional()
+  @normalizePhone()
+  @IsString()
+  @Matches(VN_PHONE, { message: 'vendorPhone must be a Vietnamese phone number (0… or +84…)' })
+  vendorPhone?: string | null;
+
+  @ApiPropertyOptional({ enum: STALL_CATEGORIES })
+  @Present()
+  @IsIn(STALL_CATEGORIES)
+  category?: string;
+
+  @ApiPropertyOptional({ type: BankAccountDto, nullable: true, description: 'null removes it (the stall stops being QR-enabled)' })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => BankAccountDto)
+  bankAccount?: BankAccountDto | null;
+
+  @ApiPropertyOptional({ enum: STALL_STATUSES })
+  @Present()
+  @IsIn(STALL_STATUSES)
+  status?: string;
+}
+
+export class ImportStallQrDto {
+  @ApiProperty({ example: 'B-07', description: 'unique in the market; stored uppercase' })
+  @StallCode()
+  @IsString()
+  @Matches(STALL_CODE, { message: CODE_MESSAGE })
+  code!: string;
+
+  @ApiProperty({
+    description:
+      'the text of the VietQR the vendor already displays (read off the printed code with any QR reader). Decoded strictly: ' +
+      'EMVCo structure and CRC-16 (tag 63), NAPAS GUID A000000727 in tag 38, a bank BIN of the NAPAS list, an account of 6–19 digits, ' +
+      'service QRIBFTTA (transfer to an account) or none. Static or dynamic: only the account is taken (amount and memo are ignored).',
+    example: '00020101021138540010A00000072701240006970423011000999999990208QRIBFTTA53037045802VN6304CBB4',
+    maxLength: 512,
+  })
+  @IsString()
+  @Length(1, 512)
+  payload!: string;
+
+  @ApiProperty({ example: 'Trần Văn Minh', minLength: 2, maxLength: 200 })
+  @Trim()
+  @IsString()
+  @Length(2, 200)
+  vendorName!: string;
+
+  @ApiPropertyOptional({ example: '0905123456' })
+  @IsOptional()
+  @normalizePhone()
+  @IsString()
+  @Matches(VN_PHONE, { message: 'vendorPhone must be a Vietnamese phone number (0… or +84…)' })
+  vendorPhone?: string;
+
+  @ApiProperty({ enum: STALL_CATEGORIES })
+  @IsIn(STALL_CATEGORIES)
+  category!: string;
+
+  @ApiPropertyOptional({
+    example: 'TRAN VAN MINH',
+    description:
+      'account holder. Optional when the payload carries a merchant name (tag 59), which is used then; when both are given this field wins ' +
+      '(tag 59 is a label of at most 25 characters, often shortened). Required when the payload has no tag 59.',
+    maxLength: 100,
+  })
+  @IsOptional()
+  @Trim()
+  @IsString()
+  @Length(2, 100)
+  accountName?: string;
+
+  @ApiPropertyOptional({ enum: STALL_STATUSES, default: 'active' })
+  @IsOptional()
+  @IsIn(STALL_STATUSES)
+  status?: string;
+}
+
+export class StallListQuery extends PageQuery {
+  @ApiPropertyOptional({ enum: STALL_CATEGORIES })
+  @IsOptional()
+  @IsIn(STALL_CATEGORIES)
+  category?: string;
+
+  @ApiPropertyOptional({ enum: ['true', 'false'], description: 'only stalls with (true) or without (false) a bank account' })
+  @IsOptional()
+  @IsIn(['true', 'false'], { message: 'qrEnabled must be true or false' })
+  qrEnabled?: string;
+
+  @ApiPropertyOptional({ enum: STALL_STATUSES })
+  @IsOptional()
+  @IsIn(STALL_STATUSES)
+  status?: string;
+
+  @ApiPropertyOptional({ example: 'A-', description: 'only stalls whose code starts with this (case-insensitive)' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(20)
+  codePrefix?: string;
+}
+
+export class StallBankAccountDto {
+  @ApiProperty({ example: '970436' }) bankBin!: string;
+  @ApiProperty({ example: 'Vietcombank', description: 'short name from the NAPAS list' }) bankName!: string;
+  @ApiProperty({ example: '1023456789' }) accountNumber!: string;
+  @ApiProperty({ example: 'NGUYEN THI HOA' }) accountName!: string;
+}
+
+export class StallDto {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty({ format: 'uuid' }) marketId!: string;
+  @ApiProperty({ example: 'A-12' }) code!: string;
+  @ApiProperty({ example: 'Nguyễn Thị Hoa' }) vendorName!: string;
+  @ApiProperty({ example: '0905123456', nullable: true, type: String }) vendorPhone!: string | null;
+  @ApiProperty({ enum: STALL_CATEGORIES }) category!: string;
+  @ApiProperty({ type: StallBankAccountDto, nullable: true }) bankAccount!: StallBankAccountDto | null;
+  @ApiProperty({ description: 'true when the stall has a bank account' }) qrEnabled!: boolean;
+  @ApiProperty({ enum: STALL_STATUSES }) status!: string;
+  @ApiProperty({ nullable: true, type: String, description: 'static VietQR payload (tag 01 = 11, no amount) of the stall account' })
+  qrPayload!: string | null;
+  @ApiProperty({ nullable: true, type: String, example: 'http://localhost:3000/stalls/…/qr.png', description: 'public PNG of qrPayload' })
+  qrImageUrl!: string | null;
+  @ApiProperty({ format: 'date-time' }) createdAt!: string;
+  @ApiProperty({ format: 'date-time' }) updatedAt!: string;
+}
+
+export class StallPageDto {
+  @ApiProperty({ type: [StallDto] }) items!: StallDto[];
+  @ApiProperty({ nullable: true, type: String }) nextCursor!: string | null;
+}

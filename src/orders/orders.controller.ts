@@ -1,0 +1,74 @@
+import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
+import { ApiConflictResponse, ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { CurrentPrincipal, Public, Roles } from '../auth/decorators.js';
+import { assertCooperativeAccess } from '../auth/ownership.js';
+import type { Principal } from '../auth/principal.js';
+import { ApiInvalid, ApiMissing, ErrorResponse } from '../common/api-docs.js';
+import { validateIdempotencyKey } from '../common/idempotency.js';
+import { UuidParam } from '../common/uuid-param.js';
+import { CheckoutDto } from './dto/checkout.dto.js';
+import { CheckoutResponseDto, OrderDto, OrderListQuery, OrderPageDto, OrderTokenQuery, TransitionDto } from './dto/order.dto.js';
+import { OrdersService } from './orders.service.js';
+
+export const ORDER_TOKEN_HEADER = 'x-order-token';
+
+@ApiTags('checkout and orders')
+@Controller()
+export class OrdersController {
+  constructor(private readonly orders: OrdersService) {}
+
+  @Post('checkout')
+  @Public()
+  @ApiOperation({
+    summary: 'Check out a cart: one order per cooperative, stock reserved atomically',
+    description: 'A repeat with the same Idempotency-Key and body returns the first response; the same key with another body is 409.',
+  })
+  @ApiHeader({ name: 'Idempotency-Key', required: false, description: '1–255 printable ASCII characters, e.g. a UUID' })
+  @ApiCreatedResponse({ type: CheckoutResponseDto })
+  @ApiInvalid()
+  @ApiConflictResponse({ description: 'out of stock, not purchasable, or Idempotency-Key reused with another body', type: ErrorResponse })
+  async checkout(@Body() dto: CheckoutDto, @Headers('idempotency-key') key: string | undefined, @Res({ passthrough: true }) res: Response): Promise<CheckoutResponseDto> {
+    const result = await this.orders.checkout(dto, validateIdempotencyKey(key));
+    res.status(result.status);
+    return result.body;
+  }
+
+  @Get('orders/:id')
+  @Public()
+  @ApiOperation({ summary: 'An order: for the buyer (token), its cooperative or an admin' })
+  @ApiHeader({ name: 'X-Order-Token', required: false })
+  @ApiOkResponse({ type: OrderDto })
+  @ApiMissing()
+  get(
+    @Param('id', UuidParam()) id: string,
+    @Query() q: OrderTokenQuery,
+    @Headers(ORDER_TOKEN_HEADER) headerToken: string | undefined,
+    @CurrentPrincipal() p: Principal | undefined,
+  ): Promise<OrderDto> {
+    return this.orders.getForCaller(id, headerToken ?? q.token, p);
+  }
+
+  @Post('orders/:id/transitions')
+  @Roles('admin', 'cooperative')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Move an order along its state machine (illegal → 409)' })
+  @ApiOkResponse({ type: OrderDto })
+  @ApiInvalid()
+  @ApiMissing()
+  @ApiConflictResponse({ description: 'illegal transition', type: ErrorResponse })
+  transition(@Param('id', UuidParam()) id: string, @Body() dto: TransitionDto, @CurrentPrincipal() p: Principal): Promise<OrderDto> {
+    return this.orders.transition(id, dto.to, p, dto.reason);
+  }
+
+  @Get('cooperatives/:id/orders')
+  @Roles('admin', 'cooperative')
+  @ApiOperation({ summary: "A cooperative's orders, newest first, optionally by status" })
+  @ApiOkResponse({ type: OrderPageDto })
+  @ApiInvalid()
+  @ApiMissing()
+  list(@Param('id', UuidParam()) id: string, @Query() q: OrderListQuery, @CurrentPrincipal() p: Principal): Promise<OrderPageDto> {
+    assertCooperativeAccess(p, id);
+    return this.orders.listForCooperative(id, q);
+  }
+}

@@ -1,0 +1,220 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsIn, IsInt, IsNotEmpty, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min } from 'class-validator';
+import { PageQuery } from '../../common/pagination.js';
+
+/**
+ * The bank-notification payload (SePay-style). Validated by hand in the controller with unknown
+ * fields allowed: a provider adding a field must not turn every delivery into a 400 it retries forever.
+ */
+export class BankWebhookDto {
+  @ApiProperty({ example: 92704, description: 'the provider\'s transaction id (with gateway: the dedup key)' })
+  @IsNotEmpty()
+  id!: number | string;
+
+  @ApiProperty({ example: 'Vietcombank' })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(100)
+  gateway!: string;
+
+  @ApiProperty({ example: '2026-11-27 10:02:37', description: 'Vietnam time (Asia/Ho_Chi_Minh) unless an offset is given' })
+  @IsString()
+  @MaxLength(40)
+  transactionDate!: string;
+
+  @ApiProperty({ example: '1023456789' })
+  @IsString()
+  @Matches(/^[0-9 .-]{4,30}$/, { message: 'accountNumber must be an account number' })
+  accountNumber!: string;
+
+  @ApiPropertyOptional({ nullable: true, type: String })
+  @IsOptional()
+  @IsString()
+  @MaxLength(100)
+  code?: string | null;
+
+  @ApiProperty({ example: 'MBVCB.3278907687.OC7K4M9P2XG thanh toan.CT tu 0011001234567 NGUYEN VAN A' })
+  @IsString()
+  @MaxLength(1000)
+  content!: string;
+
+  @ApiProperty({ enum: ['in', 'out'] })
+  @IsIn(['in', 'out'])
+  transferType!: 'in' | 'out';
+
+  @ApiProperty({ example: 370000 })
+  @IsInt({ message: 'transferAmount must be a whole number of VND' })
+  @Min(1)
+  @Max(1_000_000_000_000)
+  transferAmount!: number;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  accumulated?: number | null;
+
+  @ApiPropertyOptional({ nullable: true, type: String })
+  @IsOptional()
+  subAccount?: string | null;
+
+  @ApiPropertyOptional({ example: 'FT26331000123456', nullable: true, type: String })
+  @IsOptional()
+  @IsString()
+  @MaxLength(100)
+  referenceCode?: string | null;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @MaxLength(2000)
+  description?: string;
+}
+
+export class BankTransactionDto {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty({ example: 'webhook' }) source!: string;
+  @ApiProperty() externalId!: string;
+  @ApiProperty({ nullable: true, type: String }) gateway!: string | null;
+  @ApiProperty() accountNumber!: string;
+  @ApiProperty({ enum: ['in', 'out'] }) direction!: string;
+  @ApiProperty() amountVnd!: number;
+  @ApiProperty() content!: string;
+  @ApiProperty({ nullable: true, type: String }) referenceCode!: string | null;
+  @ApiProperty({ format: 'date-time' }) bookedAt!: string;
+  @ApiProperty({ example: '2026-11-27' }) businessDay!: string;
+  @ApiProperty({ enum: ['pending', 'paid', 'underpaid', 'overpaid', 'late', 'stall_credit', 'unmatched', 'ignored', 'outgoing'] }) outcome!: string;
+  @ApiProperty({ nullable: true, type: String }) outcomeReason!: string | null;
+  @ApiProperty({ nullable: true, type: String, format: 'uuid' }) orderId!: string | null;
+  @ApiProperty({ nullable: true, type: String, format: 'uuid' }) stallId!: string | null;
+  @ApiProperty() amountAppliedVnd!: number;
+  @ApiProperty() amountToRefundVnd!: number;
+  @ApiProperty({ format: 'date-time' }) receivedAt!: string;
+}
+
+export class BankTransactionPageDto {
+  @ApiProperty({ type: [BankTransactionDto] }) items!: BankTransactionDto[];
+  @ApiProperty({ nullable: true, type: String }) nextCursor!: string | null;
+}
+
+export class DecisionDto {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty({ enum: ['match', 'ignore', 'reopen'] }) action!: string;
+  @ApiProperty({ nullable: true, type: String }) orderId!: string | null;
+  @ApiProperty({ nullable: true, type: String }) reason!: string | null;
+  @ApiProperty() previousOutcome!: string;
+  @ApiProperty({ description: 'API key id of who decided ("env" = ADMIN_API_KEY)' }) actorKeyId!: string;
+  @ApiProperty() actorRole!: string;
+  @ApiProperty({ format: 'date-time' }) createdAt!: string;
+}
+
+export class BankTransactionDetailDto extends BankTransactionDto {
+  @ApiProperty({ type: [DecisionDto], description: 'the audit trail of manual decisions' }) decisions!: DecisionDto[];
+}
+
+export class ManualMatchDto {
+  @ApiProperty({ format: 'uuid' })
+  @IsUUID('all', { message: 'orderId must be a UUID' })
+  orderId!: string;
+
+  @ApiPropertyOptional({ example: 'Khách ghi sai nội dung chuyển khoản, đã xác nhận qua điện thoại' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(500)
+  reason?: string;
+}
+
+export class ReasonDto {
+  @ApiProperty({ example: 'Tiền chuyển nhầm, đã hoàn lại ngoài hệ thống' })
+  @IsString()
+  @IsNotEmpty({ message: 'reason must not be empty' })
+  @MaxLength(500)
+  reason!: string;
+}
+
+export class UnmatchedQuery extends PageQuery {
+  @ApiPropertyOptional({ description: 'only transactions to this account' })
+  @IsOptional()
+  @Matches(/^\d{4,19}$/, { message: 'accountNumber must be digits' })
+  accountNumber?: string;
+}
+
+export class ReportQuery {
+  @ApiProperty({ example: '2026-11-27', description: 'business day (Asia/Ho_Chi_Minh)' })
+  @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'date must be YYYY-MM-DD' })
+  date!: string;
+
+  @ApiPropertyOptional({ format: 'uuid', description: 'required for a cooperative key (its own id)' })
+  @IsOptional()
+  @IsUUID('all', { message: 'cooperativeId must be a UUID' })
+  cooperativeId?: string;
+}
+
+export class BalanceDto {
+  @ApiProperty({ format: 'uuid' }) cooperativeId!: string;
+  @ApiProperty({ description: 'card money collected by the platform, owed to the cooperative' }) heldForCooperativeVnd!: number;
+  @ApiProperty({ description: 'refunds, overpayments and late transfers owed back to buyers' }) owedToBuyersVnd!: number;
+  @ApiProperty({ description: 'of which sits in the cooperative\'s own account (VietQR) and must be returned' }) dueFromCooperativeVnd!: number;
+  @ApiProperty({ description: 'held − due: > 0 the platform pays the cooperative; < 0 the cooperative owes' }) netPayableVnd!: number;
+}
+
+export class ReportLineDto {
+  @ApiProperty({ enum: ['underpaid', 'overpaid', 'late', 'unmatched', 'unpaid'] }) kind!: string;
+  @ApiProperty({ nullable: true, type: String }) transactionId!: string | null;
+  @ApiProperty({ nullable: true, type: String }) orderId!: string | null;
+  @ApiProperty({ nullable: true, type: String }) orderCode!: string | null;
+  @ApiProperty({ nullable: true, type: String }) reference!: string | null;
+  @ApiProperty() amountVnd!: number;
+  @ApiProperty() reason!: string;
+}
+
+export class ReportDto {
+  @ApiProperty() date!: string;
+  @ApiProperty({ nullable: true, type: String }) cooperativeId!: string | null;
+  @ApiProperty({ description: 'VietQR orders created that day: count and total' }) expected!: { orders: number; amountVnd: number };
+  @ApiProperty({ description: 'incoming transfers booked that day' }) received!: { transactions: number; amountVnd: number };
+  @ApiProperty({ description: 'of which applied to orders' }) matched!: { transactions: number; amountVnd: number };
+  @ApiProperty({ type: [ReportLineDto] }) discrepancies!: ReportLineDto[];
+}
+
+export class StatementImportQuery {
+  @ApiPropertyOptional({ description: 'the account the statement is of, when the file does not say' })
+  @IsOptional()
+  @Matches(/^\d{4,19}$/, { message: 'accountNumber must be digits' })
+  accountNumber?: string;
+
+  @ApiPropertyOptional({ enum: ['csv', 'camt053', 'camt054', 'mt940'], description: 'detected from the content when absent' })
+  @IsOptional()
+  @IsIn(['csv', 'camt053', 'camt054', 'mt940'])
+  format?: string;
+
+  @ApiPropertyOptional({ description: '"true": answer when the import has finished (default: 202 at once)' })
+  @IsOptional()
+  @IsIn(['true', 'false'])
+  wait?: string;
+}
+
+export class StatementImportDto {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty() filename!: string;
+  @ApiProperty() format!: string;
+  @ApiProperty({ nullable: true, type: String }) accountNumber!: string | null;
+  @ApiProperty() sha256!: string;
+  @ApiProperty({ enum: ['processing', 'completed', 'failed'] }) status!: string;
+  @ApiProperty() linesRead!: number;
+  @ApiProperty() inserted!: number;
+  @ApiProperty() duplicates!: number;
+  @ApiProperty() matched!: number;
+  @ApiProperty() unmatched!: number;
+  @ApiProperty({ nullable: true, type: String }) error!: string | null;
+  @ApiProperty({ nullable: true, type: Number }) errorLine!: number | null;
+  @ApiProperty({ format: 'date-time' }) createdAt!: string;
+  @ApiProperty({ format: 'date-time', nullable: true, type: String }) finishedAt!: string | null;
+}
+
+export class WebhookAckDto {
+  @ApiProperty({ example: true }) success!: boolean;
+  @ApiPropertyOptional({ format: 'uuid' }) id?: string;
+  @ApiPropertyOptional({ example: false }) duplicate?: boolean;
+}
+
+export const IntQuery = () => Type(() => Number);

@@ -1,0 +1,177 @@
+import { Body, Controller, Get, Headers, HttpCode, Inject, Param, Post, Query, Req, Res, StreamableFile } from '@nestjs/common';
+import { ApiBody, ApiHeader, ApiOkResponse, ApiOperation, ApiProduces, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import { plainToInstance } from 'class-transformer';
+import { validate } from 'class-validator';
+import type { Request, Response } from 'express';
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { CurrentPrincipal, Public, Roles } from '../auth/decorators.js';
+import { assertCooperativeAccess } from '../auth/ownership.js';
+import type { Principal } from '../auth/principal.js';
+import { ApiConflict, ApiInvalid, ApiMissing, ErrorResponse } from '../common/api-docs.js';
+import { InvalidInput, Unauthorized, Unavailable } from '../common/errors.js';
+import { UuidParam } from '../common/uuid-param.js';
+import { flattenValidationErrors } from '../common/validation.js';
+import { APP_CONFIG, type AppConfig } from '../config/config.js';
+import { BanksService } from '../banks/banks.service.js';
+import { foldVietnamese } from '../common/vn-text.js';
+import { LedgerService } from '../ledger/ledger.service.js';
+import { BankTransactionsService } from './bank-transactions.service.js';
+import { parseVietnamDateTime } from './bank-webhook.js';
+import {
+  BalanceDto,
+  BankTransactionDetailDto,
+  BankTransactionPageDto,
+  BankWebhookDto,
+  ManualMatchDto,
+  ReasonDto,
+  ReportDto,
+  ReportQuery,
+  UnmatchedQuery,
+  WebhookAckDto,
+} from './dto/reconciliation.dto.js';
+import { ReconciliationService } from './reconciliation.service.js';
+
+@ApiTags('reconciliation')
+@Controller()
+export class ReconciliationController {
+  private readonly webhookKeyHash?: Buffer;
+
+  constructor(
+    private readonly txns: BankTransactionsService,
+    private readonly reconciliation: ReconciliationService,
+    private readonly ledger: LedgerService,
+    private readonly banks: BanksService,
+    @Inject(APP_CONFIG) config: AppConfig,
+  ) {
+    if (config.bankWebhookApiKey) this.webhookKeyHash = createHash('sha256').update(config.bankWebhookApiKey).digest();
+  }
+
+  @Post('webhooks/bank-transactions')
+  @Public()
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'Bank-notification webhook (SePay-style); answers 2xx only once the transaction is stored',
+    description: 'Authorization: Apikey <BANK_WEBHOOK_API_KEY>. A redelivery of the same gateway + id stores nothing new and answers 200.',
+  })
+  @ApiHeader({ name: 'Authorization', description: 'Apikey <BANK_WEBHOOK_API_KEY>' })
+  @ApiBody({ type: BankWebhookDto })
+  @ApiOkResponse({ type: WebhookAckDto })
+  @ApiInvalid()
+  @ApiUnauthorizedResponse({ type: ErrorResponse })
+  async bankWebhook(@Headers('authorization') auth: string | undefined, @Body() body: unknown): Promise<WebhookAckDto> {
+    this.checkWebhookKey(auth);
+    const dto = plainToInstance(BankWebhookDto, body ?? {});
+    const errors = await validate(dto, { whitelist: true, forbidNonWhitelisted: false });
+    if (errors.length) throw new InvalidInput(flattenValidationErrors(errors), 'Invalid bank notification');
+    const id = typeof dto.id === 'number' || typeof dto.id === 'string' ? String(dto.id) : '';
+    if (!/^[\w.:-]{1,100}$/.test(id)) throw InvalidInput.field('id', 'must be the provider\'s transaction id');
+    const bookedAt = parseVietnamDateTime(dto.transactionDate);
+    const bank = this.banks.list().find((b) => foldVietnamese(b.shortName) === foldVietnamese(dto.gateway) || foldVietnamese(b.code) === foldVietnamese(dto.gateway));
+    const result = await this.txns.recordOne({
+      source: 'webhook',
+      externalId: `${dto.gateway}:${id}`,
+      gateway: dto.gateway,
+      accountNumber: dto.accountNumber.replace(/[\s.-]/g, ''),
+      bankBin: bank?.bin ?? null,
+      direction: dto.transferType,
+      amountVnd: dto.transferAmount,
+      content: dto.content,
+      referenceCode: dto.referenceCode || null,
+      bookedAt,
+      raw: body,
+    });
+    return result.duplicate ? { success: true, duplicate: true } : { success: true, id: result.id!, duplicate: false };
+  }
+
+  private checkWebhookKey(auth: string | undefined): void {
+    if (!this.webhookKeyHash) throw new Unavailable('The bank webhook is not configured (BANK_WEBHOOK_API_KEY)');
+    const m = /^Apikey\s+(\S+)\s*$/i.exec(auth ?? '');
+    const presented = createHash('sha256').update(m ? m[1] : '').digest();
+    if (!m || !timingSafeEqual(presented, this.webhookKeyHash)) throw new Unauthorized('Authorization must be "Apikey <BANK_WEBHOOK_API_KEY>"');
+  }
+
+  @Get('reconciliation/unmatched')
+  @Roles('admin', 'cooperative')
+  @ApiOperation({ summary: 'Incoming transfers nothing matched (a cooperative sees those to its account)' })
+  @ApiOkResponse({ type: BankTransactionPageDto })
+  @ApiInvalid()
+  unmatched(@Query() q: UnmatchedQuery, @CurrentPrincipal() p: Principal): Promise<BankTransactionPageDto> {
+    return this.reconciliation.unmatched(p, q);
+  }
+
+  @Get('reconciliation/transactions/:id')
+  @Roles('admin', 'cooperative')
+  @ApiOperation({ summary: 'A bank transaction with its audit trail of manual decisions' })
+  @ApiOkResponse({ type: BankTransactionDetailDto })
+  @ApiMissing()
+  transaction(@Param('id', UuidParam()) id: string, @CurrentPrincipal() p: Principal): Promise<BankTransactionDetailDto> {
+    return this.reconciliation.get(p, id);
+  }
+
+  @Post('reconciliation/transactions/:id/match')
+  @Roles('admin', 'cooperative')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Match an unmatched transfer to an order by hand (audited)' })
+  @ApiOkResponse({ type: BankTransactionDetailDto })
+  @ApiInvalid()
+  @ApiMissing()
+  @ApiConflict('not unmatched, or the order is not on the credited account')
+  match(@Param('id', UuidParam()) id: string, @Body() dto: ManualMatchDto, @CurrentPrincipal() p: Principal): Promise<BankTransactionDetailDto> {
+    return this.reconciliation.match(p, id, dto.orderId, dto.reason);
+  }
+
+  @Post('reconciliation/transactions/:id/ignore')
+  @Roles('admin', 'cooperative')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Set an unmatched transfer aside with a reason (audited)' })
+  @ApiOkResponse({ type: BankTransactionDetailDto })
+  @ApiInvalid()
+  @ApiMissing()
+  @ApiConflict('not unmatched')
+  ignore(@Param('id', UuidParam()) id: string, @Body() dto: ReasonDto, @CurrentPrincipal() p: Principal): Promise<BankTransactionDetailDto> {
+    return this.reconciliation.ignore(p, id, dto.reason);
+  }
+
+  @Post('reconciliation/transactions/:id/reopen')
+  @Roles('admin', 'cooperative')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Reverse the last manual decision by a new audited one' })
+  @ApiOkResponse({ type: BankTransactionDetailDto })
+  @ApiInvalid()
+  @ApiMissing()
+  @ApiConflict('no manual decision to reverse, or the match already settled the order')
+  reopen(@Param('id', UuidParam()) id: string, @Body() dto: ReasonDto, @CurrentPrincipal() p: Principal): Promise<BankTransactionDetailDto> {
+    return this.reconciliation.reopen(p, id, dto.reason);
+  }
+
+  @Get('reconciliation/report')
+  @Roles('admin', 'cooperative')
+  @ApiOperation({ summary: 'Expected vs received for a business day, each discrepancy with its reason (JSON or Accept: text/csv)' })
+  @ApiProduces('application/json', 'text/csv')
+  @ApiOkResponse({ type: ReportDto })
+  @ApiInvalid()
+  async report(
+    @Query() q: ReportQuery,
+    @CurrentPrincipal() p: Principal,
+    @Req() req: Request,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<ReportDto | StreamableFile> {
+    if (req.accepts(['application/json', 'text/csv']) === 'text/csv') {
+      const stream = await this.reconciliation.reportCsv(p, q.date, q.cooperativeId);
+      res.setHeader('Content-Type', 'text/csv; charset=utf-8');
+      res.setHeader('Content-Disposition', `attachment; filename="reconciliation-${q.date}.csv"`);
+      return new StreamableFile(stream);
+    }
+    return this.reconciliation.report(p, q.date, q.cooperativeId);
+  }
+
+  @Get('cooperatives/:id/balance')
+  @Roles('admin', 'cooperative')
+  @ApiOperation({ summary: 'What the platform holds for and owes to a cooperative (from the ledger)' })
+  @ApiOkResponse({ type: BalanceDto })
+  @ApiMissing()
+  balance(@Param('id', UuidParam()) id: string, @CurrentPrincipal() p: Principal): Promise<BalanceDto> {
+    assertCooperativeAccess(p, id);
+    return this.ledger.cooperativeBalance(id);
+  }
+}

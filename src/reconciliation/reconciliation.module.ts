@@ -1,0 +1,14 @@
+import { Module } from '@nestjs/common';
+import { CooperativesModule } from '../cooperatives/cooperatives.module.js';
+import { OrdersModule } from '../orders/orders.module.js';
+import { BankTransactionsService } from './bank-transactions.service.js';
+import { ReconciliationController } from './reconciliation.controller.js';
+import { ReconciliationService } from './reconciliation.service.js';
+
+@Module({
+  imports: [OrdersModule, CooperativesModule],
+  controllers: [ReconciliationController],
+  providers: [BankTransactionsService, ReconciliationService],
+  exports: [BankTransactionsService],
+})
+export class ReconciliationModule {}

@@ -1,0 +1,297 @@
+/**
+ * ISO 20022 camt.053 (BankToCustomerStatement) and camt.054 (BankToCustomerDebitCreditNotification),
+ * any version (.001.02 … .001.13), streamed: only the statement's <Acct> and the current <Ntry>
+ * are kept as small trees; everything else is dropped as it passes. Pure apart from reading
+ * the given stream.
+ *
+ * Per <Ntry> (booked entries only: `Sts` other than BOOK — pending, info — is skipped):
+ * - `CdtDbtInd` CRDT → in, DBIT → out; `Amt@Ccy` must be VND, the amount a whole number.
+ * - bookedAt: `BookgDt/DtTm`, `BookgDt/Dt`, else `ValDt` (+07:00 when no zone is written).
+ * - A batched entry (several `NtryDtls/TxDtls`) yields one record per TxDtls, with the TxDtls
+ *   amount (`Amt` or `AmtDtls/TxAmt/Amt`); their sum must equal the entry's amount.
+ * - bankTransactionId: single entry — `AcctSvcrRef`, `TxDtls/Refs/AcctSvcrRef`, `NtryRef`,
+ *   `Refs/TxId`, `Refs/EndToEndId` (not NOTPROVIDED), first present. Batched — the TxDtls's own
+ *   `AcctSvcrRef` or `TxId`, else `<entry ref>/<n>` (n = its 1-based position in the entry, so
+ *   every record of the batch stays distinct and stable), else its `EndToEndId`.
+ * - description: `RmtInf/Ustrd` joined with spaces, else `AddtlTxInf`, else `AddtlNtryInf`.
+ * - counterparty: `RltdPties/Dbtr` (in) or `Cdtr` (out): `Nm` or `Pty/Nm`, `…Acct/Id/Othr/Id` or
+ *   `IBAN`; BIN from `RltdAgts/DbtrAgt|CdtrAgt/FinInstnId/ClrSysMmbId/MmbId` when 6 digits.
+ * - account: `Stmt/Acct` (camt.053) or `Ntfctn/Acct` (camt.054) `Id/Othr/Id` (or `Id/IBAN`).
+ */
+import { StatementFormatError, type StatementLine } from './statement-line.js';
+import { type ByteSource, TextDecodeProblem, decodeText, destroySource } from './text-stream.js';
+import { asBankBin, formatVndPlain, parseAccountNumber, parseDecimalVnd, parseStatementDate, requestedAccount } from './values.js';
+import { type XmlEvent, XmlSyntaxError, XmlTokenizer, localName } from './xml-tokenizer.js';
+
+export interface CamtStatementOptions {
+  /** The account the import is for: the file's account must be this one. */
+  accountNumber?: string;
+}
+
+export async function* parseCamtStatement(
+  stream: ByteSource,
+  opts: CamtStatementOptions = {},
+): AsyncGenerator<StatementLine, void, undefined> {
+  const tokenizer = new XmlTokenizer();
+  const reader = new CamtReader(requestedAccount(opts.accountNumber));
+  let completed = false;
+  try {
+    try {
+      for await (const text of decodeText(stream)) {
+        for (const line of reader.consume(tokenizer.write(text))) yield line;
+      }
+      for (const line of reader.consume(tokenizer.end())) yield line;
+    } catch (err) {
+      if (err instanceof XmlSyntaxError) {
+        throw new StatementFormatError(reader.position(), `${err.problem} (XML line ${err.line})`, 'entry');
+      }
+      if (err instanceof TextDecodeProblem) {
+        throw new StatementFormatError(reader.position(), `${err.problem} (XML line ${err.line})`, 'entry');
+      }
+      throw err;
+    }
+    reader.finish();
+    completed = true;
+  } finally {
+    if (!completed) destroySource(stream);
+  }
+}
+
+interface XNode {
+  name: string;
+  attrs: Record<string, string>;
+  text: string;
+  children: XNode[];
+  line: number;
+}
+
+const MESSAGES: Record<string, string> = {
+  BkToCstmrStmt: 'Stmt', // camt.053
+  BkToCstmrDbtCdtNtfctn: 'Ntfctn', // camt.054
+};
+
+function child(node: XNode | undefined, ...path: string[]): XNode | undefined {
+  let n = node;
+  for (const name of path) {
+    n = n?.children.find((c) => c.name === name);
+    if (!n) return undefined;
+  }
+  return n;
+}
+
+function text(node: XNode | undefined, ...path: string[]): string | undefined {
+  const t = child(node, ...path)?.text.trim();
+  return t ? t : undefined;
+}
+
+class CamtReader {
+  /** Local names of the open elements. */
+  private readonly path: string[] = [];
+  /** Subtree being captured (statement <Acct> or <Ntry>), innermost last. */
+  private capture: XNode[] = [];
+  private message: string | null = null;
+  /** Depth of the open <Stmt>/<Ntfctn>, or -1. */
+  private statementDepth = -1;
+  private account: string | undefined;
+  private entries = 0;
+  private inEntry = false;
+
+  constructor(private readonly requestedAccount: string | undefined) {}
+
+  private messageDepth(): number {
+    return this.path[0] === 'Document' ? 1 : 0;
+  }
+
+  /** The entry an error belongs to: the current one, else the next. */
+  position(): number {
+    return this.inEntry ? this.entries : this.entries + 1;
+  }
+
+  consume(events: XmlEvent[]): StatementLine[] {
+    const out: StatementLine[] = [];
+    for (const event of events) {
+      if (event.kind === 'text') {
+        const top = this.capture[this.capture.length - 1];
+        if (top) top.text += event.text;
+        continue;
+      }
+      if (event.kind === 'open') {
+        const name = localName(event.name);
+        const depth = this.path.length;
+        this.path.push(name);
+        if (this.capture.length > 0) {
+          const node: XNode = { name, attrs: event.attrs, text: '', children: [], line: event.line };
+          this.capture[this.capture.length - 1].children.push(node);
+          this.capture.push(node);
+          continue;
+        }
+        if (depth === 0 || (depth === 1 && this.path[0] === 'Document')) {
+          if (name in MESSAGES) this.message = name;
+          else if (depth === 0 && name !== 'Document') this.fail(`<${name}> is not an ISO 20022 camt document`, event.line);
+          else if (depth === 1) {
+            this.fail(
+              name === 'BkToCstmrAcctRpt'
+                ? 'camt.052 account reports are not supported: import the camt.053 statement'
+                : `<${name}> is not a camt.053 statement or camt.054 notification`,
+              event.line,
+            );
+          }
+        } else if (this.message !== null && depth === this.messageDepth() + 1 && name === MESSAGES[this.message]) {
+          this.statementDepth = depth;
+          this.account = undefined;
+        } else if (this.statementDepth >= 0 && depth === this.statementDepth + 1 && (name === 'Acct' || name === 'Ntry')) {
+          if (name === 'Ntry') {
+            this.entries++;
+            this.inEntry = true;
+          }
+          this.capture = [{ name, attrs: event.attrs, text: '', children: [], line: event.line }];
+        }
+        continue;
+      }
+      // close
+      const name = this.path.pop();
+      if (this.capture.length > 0) {
+        const node = this.capture.pop()!;
+        if (this.capture.length === 0) {
+          if (node.name === 'Acct') this.readAccount(node);
+          else {
+            out.push(...this.readEntry(node));
+            this.inEntry = false;
+          }
+        }
+      } else if (this.path.length === this.statementDepth) {
+        this.statementDepth = -1;
+      }
+    }
+    return out;
+  }
+
+  finish(): void {
+    if (this.message === null) this.fail('not a camt.053 statement or camt.054 notification (no BkToCstmrStmt / BkToCstmrDbtCdtNtfctn)', 1);
+  }
+
+  private fail(problem: string, xmlLine: number): never {
+    throw new StatementFormatError(this.position(), `${problem} (XML line ${xmlLine})`, 'entry');
+  }
+
+  private readAccount(acct: XNode): void {
+    const id = text(acct, 'Id', 'Othr', 'Id') ?? text(acct, 'Id', 'IBAN');
+    if (id === undefined) this.fail('the statement account has no <Id><Othr><Id>', acct.line);
+    const parsed = parseAccountNumber(id);
+    if (!parsed.ok) this.fail(`statement ${parsed.problem}`, acct.line);
+    const ccy = text(acct, 'Ccy');
+    if (ccy !== undefined && ccy !== 'VND') this.fail(`the statement account is in ${ccy}, not VND`, acct.line);
+    if (this.requestedAccount !== undefined && parsed.value !== this.requestedAccount) {
+      this.fail(`the statement is for account ${parsed.value}, not ${this.requestedAccount} as requested`, acct.line);
+    }
+    this.account = parsed.value;
+  }
+
+  private readEntry(ntry: XNode): StatementLine[] {
+    const status = text(ntry, 'Sts', 'Cd') ?? text(ntry, 'Sts');
+    if (status !== undefined && status !== 'BOOK') return [];
+    if (this.account === undefined) this.fail('the entry comes before the statement account <Acct>', ntry.line);
+    const accountNumber = this.account;
+
+    const amountNode = child(ntry, 'Amt');
+    const amount = this.amountOf(amountNode, ntry, 'entry');
+    const direction = this.directionOf(text(ntry, 'CdtDbtInd'), ntry);
+    const bookedAt = this.dateOf(child(ntry, 'BookgDt')) ?? this.dateOf(child(ntry, 'ValDt'));
+    if (bookedAt === undefined) this.fail('the entry has no booking date <BookgDt>', ntry.line);
+    const entryRef = text(ntry, 'AcctSvcrRef') ?? text(ntry, 'NtryRef');
+    const entryInfo = text(ntry, 'AddtlNtryInf');
+    const txs = ntry.children.filter((c) => c.name === 'NtryDtls').flatMap((d) => d.children.filter((c) => c.name === 'TxDtls'));
+
+    const record = (tx: XNode | undefined, amountVnd: number, dir: 'in' | 'out', id: string | null): StatementLine => {
+      const party = dir === 'in' ? 'Dbtr' : 'Cdtr';
+      const ustrd = (child(tx, 'RmtInf')?.children ?? [])
+        .filter((c) => c.name === 'Ustrd')
+        .map((c) => c.text.trim())
+        .filter((t) => t !== '');
+      const line: StatementLine = {
+        lineNo: this.entries,
+        bankTransactionId: id,
+        accountNumber,
+        bookedAt,
+        direction: dir,
+        amountVnd,
+        description: ustrd.length > 0 ? ustrd.join(' ') : (text(tx, 'AddtlTxInf') ?? entryInfo ?? ''),
+      };
+      const name = text(tx, 'RltdPties', party, 'Nm') ?? text(tx, 'RltdPties', party, 'Pty', 'Nm');
+      if (name) line.counterpartyName = name;
+      const acct = text(tx, 'RltdPties', `${party}Acct`, 'Id', 'Othr', 'Id') ?? text(tx, 'RltdPties', `${party}Acct`, 'Id', 'IBAN');
+      if (acct) line.counterpartyAccount = acct;
+      const agent = child(tx, 'RltdAgts', `${party}Agt`, 'FinInstnId');
+      const bin = asBankBin(text(agent, 'ClrSysMmbId', 'MmbId')) ?? asBankBin(text(agent, 'Othr', 'Id'));
+      if (bin) line.counterpartyBankBin = bin;
+      return line;
+    };
+    const endToEnd = (tx: XNode | undefined): string | undefined => {
+      const e2e = text(tx, 'Refs', 'EndToEndId');
+      return e2e && e2e.toUpperCase() !== 'NOTPROVIDED' ? e2e : undefined;
+    };
+
+    if (txs.length <= 1) {
+      const tx = txs[0];
+      const id =
+        text(ntry, 'AcctSvcrRef') ??
+        text(tx, 'Refs', 'AcctSvcrRef') ??
+        text(ntry, 'NtryRef') ??
+        text(tx, 'Refs', 'TxId') ??
+        endToEnd(tx) ??
+        null;
+      return [record(tx, amount, direction, id)];
+    }
+
+    // Batched: one record per transaction; the signed sum must be the entry's amount.
+    let net = 0;
+    const lines = txs.map((tx, k) => {
+      const txAmount = this.amountOf(child(tx, 'Amt') ?? child(tx, 'AmtDtls', 'TxAmt', 'Amt'), tx, `transaction ${k + 1} of the batch`);
+      const txIndicator = text(tx, 'CdtDbtInd');
+      const txDirection = txIndicator === undefined ? direction : this.directionOf(txIndicator, tx);
+      net += txDirection === direction ? txAmount : -txAmount;
+      const id =
+        text(tx, 'Refs', 'AcctSvcrRef') ??
+        text(tx, 'Refs', 'TxId') ??
+        (entryRef !== undefined ? `${entryRef}/${k + 1}` : undefined) ??
+        endToEnd(tx) ??
+        null;
+      return record(tx, txAmount, txDirection, id);
+    });
+    if (net !== amount) {
+      this.fail(
+        `the entry amount ${formatVndPlain(amount)} is not the sum of its ${txs.length} transactions (${formatVndPlain(net)})`,
+        amountNode?.line ?? ntry.line,
+      );
+    }
+    return lines;
+  }
+
+  private amountOf(node: XNode | undefined, owner: XNode, what: string): number {
+    if (node === undefined) return this.fail(`the ${what} has no amount <Amt>`, owner.line);
+    const ccy = node.attrs.Ccy;
+    if (ccy === undefined) this.fail(`<Amt> has no Ccy attribute`, node.line);
+    if (ccy !== 'VND') this.fail(`currency ${ccy} is not VND`, node.line);
+    const parsed = parseDecimalVnd(node.text, '.');
+    if (!parsed.ok) return this.fail(parsed.problem, node.line);
+    if (parsed.value === 0) this.fail('amount is 0', node.line);
+    return parsed.value;
+  }
+
+  private directionOf(indicator: string | undefined, owner: XNode): 'in' | 'out' {
+    if (indicator === 'CRDT') return 'in';
+    if (indicator === 'DBIT') return 'out';
+    return this.fail(
+      indicator === undefined ? 'no <CdtDbtInd>' : `<CdtDbtInd> ${JSON.stringify(indicator)} is neither CRDT nor DBIT`,
+      owner.line,
+    );
+  }
+
+  private dateOf(node: XNode | undefined): Date | undefined {
+    const value = text(node, 'DtTm') ?? text(node, 'Dt');
+    if (value === undefined) return undefined;
+    const parsed = parseStatementDate(value, 'booking date');
+    if (!parsed.ok) this.fail(parsed.problem, node!.line);
+    return parsed.value;
+  }
+}

@@ -1,0 +1,221 @@
+/**
+ * Field parsers shared by the statement formats: VND amounts, dates, account numbers. Pure.
+ * Each returns either a value or a `problem` phrased for an error message.
+ */
+import { InvalidInput } from '../../common/errors.js';
+
+export type Parsed<T> = { ok: true; value: T } | { ok: false; problem: string };
+
+/** 1e12 VND: far above any real transfer, far below 2^53. */
+export const MAX_STATEMENT_VND = 1_000_000_000_000;
+
+const ok = <T>(value: T): Parsed<T> => ({ ok: true, value });
+const fail = <T>(problem: string): Parsed<T> => ({ ok: false, problem });
+
+export interface ParsedAmount {
+  /** Absolute value, integer VND. */
+  value: number;
+  /** The text carried an explicit sign: '-' / '(…)' → 'minus', '+' → 'plus'. */
+  sign: 'plus' | 'minus' | null;
+}
+
+// Currency markers around amounts in Vietnamese exports: "1.250.000 VND", "1.250.000đ", "₫".
+const VND_MARK = /(vnđ|vnd|đồng|đ|₫)/giu;
+const NUMBERISH = /^[+\-(]?[\d.,' \u00A0\u202F\u2009]+\)?-?$/;
+const OTHER_CURRENCY = /^([A-Za-z]{3})\s*(.+)$|^(.+?)\s*([A-Za-z]{3})$/;
+const SPACES = /[' \u00A0\u202F\u2009]/g;
+// Thousands grouped by spaces (incl. NBSP, narrow NBSP, thin space) or an apostrophe.
+const SPACE_GROUPED = /^[1-9]\d{0,2}([' \u00A0\u202F\u2009]\d{3})+$/;
+
+/**
+ * A VND amount as banks print it: "1250000", "1.250.000", "1,250,000", "1 250 000",
+ * "1.250.000 VND", "1.250.000đ", "+1,250,000", "-500.000", "(500,000)", "500.000-",
+ * "1.250.000,00", "1,250,000.00", "1250000.00".
+ * A '.' or ',' that groups digits by three after a 1–3 digit head is a thousands separator (VND
+ * has no minor unit, so "1.250" is 1250); otherwise it is a decimal mark and the fraction must be
+ * zero: "12.5" → not a whole number of VND. Any currency other than VND is refused. Zero is
+ * returned as 0: callers decide whether it is allowed.
+ */
+export function parseVndAmountText(raw: string, what = 'amount'): Parsed<ParsedAmount> {
+  const trimmed = raw.trim();
+  const quoted = JSON.stringify(trimmed);
+  const nan = fail<ParsedAmount>(`${what} ${quoted} is not a number`);
+  if (trimmed === '') return fail(`${what} is empty`);
+  let s = trimmed.replace(VND_MARK, ' ').trim();
+  const foreign = OTHER_CURRENCY.exec(s);
+  if (foreign) {
+    const code = foreign[1] ?? foreign[4];
+    const rest = foreign[2] ?? foreign[3];
+    return NUMBERISH.test(rest.trim()) ? fail(`${what} ${quoted} is in ${code.toUpperCase()}, not VND`) : nan;
+  }
+
+  let sign: ParsedAmount['sign'] = null;
+  if (s.startsWith('(') && s.endsWith(')')) {
+    sign = 'minus'; // accounting negative
+    s = s.slice(1, -1).trim();
+  } else if (s.startsWith('+') || s.startsWith('-')) {
+    sign = s[0] === '-' ? 'minus' : 'plus';
+    s = s.slice(1).trim();
+  } else if (s.endsWith('-')) {
+    sign = 'minus'; // "500.000-": trailing minus of some core-banking exports
+    s = s.slice(0, -1).trim();
+  }
+  if (!/^\d/.test(s) || !/\d$/.test(s)) return nan;
+
+  let integerPart: string;
+  let fraction = '';
+  const dots = s.split('.').length - 1;
+  const commas = s.split(',').length - 1;
+  if (dots > 0 && commas > 0) {
+    // Both marks: the last one is the decimal mark, the other groups thousands.
+    const decimalMark = s.lastIndexOf('.') > s.lastIndexOf(',') ? '.' : ',';
+    const groupMark = decimalMark === '.' ? ',' : '.';
+    if ((decimalMark === '.' ? dots : commas) > 1) return nan;
+    const at = s.lastIndexOf(decimalMark);
+    fraction = s.slice(at + 1);
+    if (!/^\d+$/.test(fraction) || !groupedBy(s.slice(0, at), groupMark)) return nan;
+    integerPart = s.slice(0, at).split(groupMark).join('');
+  } else if (dots > 0 || commas > 0) {
+    const mark = dots > 0 ? '.' : ',';
+    if (groupedBy(s, mark)) {
+      integerPart = s.split(mark).join(''); // "1.250.000", "1,250", "1.250"
+    } else if (dots + commas === 1) {
+      [integerPart, fraction] = s.split(mark); // "12.5", "1250000.00", "1 250 000,00"
+      if (!/^\d+$/.test(fraction)) return nan;
+    } else {
+      return nan; // "1.25.000"
+    }
+  } else {
+    integerPart = s;
+  }
+  if (!/^\d+$/.test(integerPart)) {
+    if (!SPACE_GROUPED.test(integerPart)) return nan;
+    integerPart = integerPart.replace(SPACES, '');
+  }
+  if (/[1-9]/.test(fraction)) return fail(`${what} ${quoted} is not a whole number of VND`);
+  const value = Number(integerPart);
+  if (!Number.isSafeInteger(value) || value > MAX_STATEMENT_VND) {
+    return fail(`${what} ${quoted} exceeds ${formatVndPlain(MAX_STATEMENT_VND)} VND`);
+  }
+  return ok({ value, sign });
+}
+
+/** "1.250.000" (mark '.'): a 1–3 digit head without a leading zero, then groups of exactly three. */
+function groupedBy(s: string, mark: string): boolean {
+  const [head, ...rest] = s.split(mark);
+  return rest.length > 0 && /^[1-9]\d{0,2}$/.test(head) && rest.every((g) => /^\d{3}$/.test(g));
+}
+
+/**
+ * xs:decimal as ISO 20022 and MT940 write it ("1250000", "1250000.00"; MT940 "1250000,"),
+ * which must be a positive whole number of VND. `decimalMark` is '.' for camt and ',' for MT940.
+ */
+export function parseDecimalVnd(raw: string, decimalMark: '.' | ',', what = 'amount'): Parsed<number> {
+  const s = raw.trim();
+  const quoted = JSON.stringify(s);
+  const re = decimalMark === '.' ? /^(\d+)(?:\.(\d*))?$/ : /^(\d+)(?:,(\d*))?$/;
+  const m = re.exec(s);
+  if (!m) return fail(`${what} ${quoted} is not a number`);
+  if (/[1-9]/.test(m[2] ?? '')) return fail(`${what} ${quoted} is not a whole number of VND`);
+  const value = Number(m[1]);
+  if (!Number.isSafeInteger(value) || value > MAX_STATEMENT_VND) {
+    return fail(`${what} ${quoted} exceeds ${formatVndPlain(MAX_STATEMENT_VND)} VND`);
+  }
+  return ok(value);
+}
+
+/** Offset of Asia/Ho_Chi_Minh: +07:00 all year (no daylight saving since 1975). */
+const VN_OFFSET_MINUTES = 7 * 60;
+
+/**
+ * A wall-clock time with an offset (minutes east of UTC; Vietnam when omitted) as a Date, or null
+ * when a field is out of range (31/02, 24:00, …).
+ */
+export function dateAt(
+  year: number,
+  month: number,
+  day: number,
+  hour = 0,
+  minute = 0,
+  second = 0,
+  millisecond = 0,
+  offsetMinutes = VN_OFFSET_MINUTES,
+): Date | null {
+  if (month < 1 || month > 12 || day < 1 || hour > 23 || minute > 59 || second > 59) return null;
+  const utc = Date.UTC(year, month - 1, day, hour, minute, second, millisecond);
+  const check = new Date(utc);
+  if (check.getUTCFullYear() !== year || check.getUTCMonth() !== month - 1 || check.getUTCDate() !== day) return null;
+  return new Date(utc - offsetMinutes * 60_000);
+}
+
+const DMY = /^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})(?:[ T,]+(\d{1,2}):(\d{2})(?::(\d{2}))?)?$/;
+const ISO =
+  /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?)?\s*(Z|[+-]\d{2}:?\d{2})?$/i;
+
+/**
+ * Dates as statements write them: "dd/MM/yyyy", "dd/MM/yyyy HH:mm[:ss]" (also with '-' or '.'),
+ * and ISO 8601 ("2024-03-01", "2024-03-01T08:15:22", "2024-03-01T08:15:22+07:00", "…Z").
+ * Without a zone the time is Vietnam's (+07:00); a bare date is midnight there.
+ */
+export function parseStatementDate(raw: string, what = 'date'): Parsed<Date> {
+  const s = raw.trim();
+  const bad = fail<Date>(
+    `${what} ${JSON.stringify(s)} is not a valid date (expected dd/MM/yyyy, dd/MM/yyyy HH:mm:ss or ISO 8601)`,
+  );
+  if (s === '') return fail(`${what} is empty`);
+  let m = DMY.exec(s);
+  if (m) {
+    const d = dateAt(+m[3], +m[2], +m[1], +(m[4] ?? 0), +(m[5] ?? 0), +(m[6] ?? 0));
+    return d ? ok(d) : bad;
+  }
+  m = ISO.exec(s);
+  if (m) {
+    let offset = VN_OFFSET_MINUTES;
+    if (m[8]) {
+      if (m[8].toUpperCase() === 'Z') offset = 0;
+      else {
+        const z = m[8].replace(':', '');
+        const minutes = +z.slice(1, 3) * 60 + +z.slice(3, 5);
+        offset = z[0] === '-' ? -minutes : minutes;
+      }
+    }
+    const ms = m[7] ? Math.floor(+`0.${m[7]}` * 1000) : 0;
+    const d = dateAt(+m[1], +m[2], +m[3], +(m[4] ?? 0), +(m[5] ?? 0), +(m[6] ?? 0), ms, offset);
+    return d ? ok(d) : bad;
+  }
+  return bad;
+}
+
+/**
+ * An account number as digits: spaces, dots and dashes dropped; Excel's protective leading
+ * apostrophe or "=" wrapping removed. Anything else (letters, an IBAN) is refused.
+ */
+export function parseAccountNumber(raw: string, what = 'account number'): Parsed<string> {
+  const s = raw
+    .trim()
+    .replace(/^="?|"$/g, '')
+    .replace(/^'/, '')
+    .replace(/[\s.\-\u00A0]/g, '');
+  if (s === '') return fail(`${what} is empty`);
+  if (!/^\d{4,30}$/.test(s)) return fail(`${what} ${JSON.stringify(raw.trim())} is not an account number (digits only)`);
+  return ok(s);
+}
+
+/** The account an import request names (option `accountNumber`), as digits; 400 if malformed. */
+export function requestedAccount(raw: string | undefined): string | undefined {
+  if (raw === undefined) return undefined;
+  const parsed = parseAccountNumber(raw);
+  if (!parsed.ok) throw InvalidInput.field('accountNumber', parsed.problem);
+  return parsed.value;
+}
+
+/** 970436 → "970436" if it is a 6-digit NAPAS bank BIN, else undefined. */
+export function asBankBin(raw: string | undefined): string | undefined {
+  const s = raw?.trim();
+  return s && /^\d{6}$/.test(s) ? s : undefined;
+}
+
+/** "1,250,000" for messages. */
+export function formatVndPlain(n: number): string {
+  return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+}
