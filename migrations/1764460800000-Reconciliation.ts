@@ -70,6 +70,7 @@ export class Reconciliation1764460800000 implements MigrationInterface {
     await q.query(`
       CREATE TABLE reconciliation_decisions (
         id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+        seq bigserial NOT NULL,
         bank_transaction_id uuid NOT NULL REFERENCES bank_transactions(id),
         action text NOT NULL CHECK (action IN ('match','ignore','reopen')),
         order_id uuid REFERENCES orders(id),
@@ -79,7 +80,7 @@ export class Reconciliation1764460800000 implements MigrationInterface {
         actor_role text NOT NULL,
         created_at timestamptz NOT NULL DEFAULT now()
       )`);
-    await q.query(`CREATE INDEX reconciliation_decisions_txn_idx ON reconciliation_decisions (bank_transaction_id, created_at)`);
+    await q.query(`CREATE INDEX reconciliation_decisions_txn_idx ON reconciliation_decisions (bank_transaction_id, seq)`);
 
     // ── ledger: append-only, double-entry ──
     await q.query(`

@@ -77,7 +77,7 @@ export class ReconciliationService {
   async get(p: Principal, id: string): Promise<BankTransactionDetailDto> {
     const row = await this.load(this.ds.manager, id, false);
     await this.assertMay(p, row);
-    const decisions = await this.ds.query(`SELECT * FROM reconciliation_decisions WHERE bank_transaction_id = $1 ORDER BY created_at, id`, [id]);
+    const decisions = await this.ds.query(`SELECT * FROM reconciliation_decisions WHERE bank_transaction_id = $1 ORDER BY seq`, [id]);
     return {
       ...this.view(row),
       decisions: decisions.map((d: Record<string, unknown>) => ({
@@ -135,7 +135,7 @@ export class ReconciliationService {
     await this.ds.transaction(async (m) => {
       const row = await this.load(m, id, true);
       await this.assertMay(p, row);
-      const [last] = await m.query(`SELECT action FROM reconciliation_decisions WHERE bank_transaction_id = $1 ORDER BY created_at DESC, id DESC LIMIT 1`, [id]);
+      const [last] = await m.query(`SELECT action FROM reconciliation_decisions WHERE bank_transaction_id = $1 ORDER BY seq DESC LIMIT 1`, [id]);
       if (!last || last.action === 'reopen') throw new Conflict('Only a manual decision can be reversed', 'no_manual_decision');
       if (last.action === 'match') {
         if (row.outcome !== 'underpaid' || !row.order_id) {
