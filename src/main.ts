@@ -21,11 +21,15 @@ async function main(): Promise<void> {
   const db = await resolveDatabase(config, log);
   const applied = await runMigrations(db.url);
   if (applied.length) log(`migrations applied: ${applied.join(', ')}`);
-  if (config.seedDemo) {
-    const seeded = await seedDemoData(db.url, config);
-    if (seeded) log(seeded);
-  }
   const app = await createApp({ config, databaseUrl: db.url });
+  if (config.seedDemo) {
+    const seeded = await seedDemoData(app);
+    if (seeded) {
+      log(`demo data seeded: ${seeded.cooperatives} cooperatives, ${seeded.products} products (SEED_DEMO=false turns this off)`);
+      for (const k of seeded.keys) log(`demo API key for ${k.who} (shown once): ${k.key}`);
+    }
+  }
+  if (!config.adminApiKey) log('ADMIN_API_KEY is not set: no admin can sign in (npm run key:generate makes one)');
 
   let closing = false;
   const shutdown = async (signal: string) => {

@@ -150,7 +150,7 @@ export async function seedCatalogDataset(db: Queryable, opts: DatasetOptions): P
     const province = pick(weighted);
     const commune = pick(regions.communesOf(province.code) ?? []);
     const local = TEMPLATES.map((t, idx) => ({ t, idx })).filter((x) => x.t.provinces.includes(province.code));
-    const slots = Array.from({ length: SLOTS }, () => (local.length && rand() < 0.7 ? pick(local).idx : Math.floor(rand() * TEMPLATES.length)));
+    const slots = Array.from({ length: SLOTS }, () => (local.length && rand() < 0.6 ? pick(local).idx : Math.floor(rand() * TEMPLATES.length)));
     const theme = TEMPLATES[slots[0]].theme;
     const kind = i % 10 < 6 ? 'cooperative' : i % 10 === 6 ? 'cooperative_group' : i % 10 === 7 ? 'enterprise' : 'household';
     const prefix = { cooperative: 'Hợp tác xã', cooperative_group: 'Tổ hợp tác', enterprise: 'Công ty TNHH', household: 'Hộ kinh doanh' }[kind];
@@ -216,7 +216,7 @@ export async function seedCatalogDataset(db: Queryable, opts: DatasetOptions): P
                            created_at, updated_at, archived_at)
      SELECT r.coop_id,
             r.tname || ($15::text[])[1 + (r.h4 % ${VARIANTS.length})::int] || ' ' || r.brand,
-            r.descr || ' Đạt chuẩn OCOP ' || r.stars || ' sao.',
+            r.descr || CASE WHEN r.h1 % 3 = 0 THEN ' Đạt chuẩn OCOP ' || r.stars || ' sao.' ELSE '' END,
             'P' || lpad(r.g::text, 7, '0'),
             greatest(1000, round(r.price * (80 + r.h4 % 41) / 100000.0) * 1000)::bigint,
             r.unit,
@@ -227,7 +227,7 @@ export async function seedCatalogDataset(db: Queryable, opts: DatasetOptions): P
             r.certified, (r.certified + interval '36 months')::date,
             r.province_code,
             CASE WHEN r.h4 % 50 = 0 THEN 'archived' ELSE 'active' END,
-            r.extra || ' ' || r.descr_folded || ' dat chuan ocop ' || r.stars || ' sao.',
+            r.extra || ' ' || r.descr_folded || CASE WHEN r.h1 % 3 = 0 THEN ' dat chuan ocop ' || r.stars || ' sao.' ELSE '' END,
             $16::timestamptz - (r.h2 % 63072000) * interval '1 second' - (r.h3 % 1000000) * interval '1 microsecond',
             $16::timestamptz - (r.h2 % 63072000) * interval '1 second',
             CASE WHEN r.h4 % 50 = 0 THEN $16::timestamptz ELSE NULL END

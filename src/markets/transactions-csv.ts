@@ -91,7 +91,7 @@ export function parseTransactionsCsv(file: Buffer, ctx: { stallIdByCode: Map<str
   let records: string[][];
   let lineOf: number[];
   try {
-    const parsed = parse(text, { delimiter, relax_column_count: true, skip_empty_lines: true, trim: true, info: true }) as Array<{
+    const parsed = parse(text, { delimiter, relax_column_count: true, skip_empty_lines: true, trim: true, info: true }) as unknown as Array<{
       record: string[];
       info: { lines: number };
     }>;

@@ -324,7 +324,7 @@ describe('parseCsvStatement: errors name the line and the problem', () => {
     ['currency column', `${H}\n01/03/2024,A,,,100,in,USD,x`, 2, 'currency "USD" is not VND'],
     ['bad balance', 'booked_at,amount,balance\n01/03/2024,100,n/a', 2, 'balance "n/a" is not a number'],
     ['preamble currency', `Loại tiền: USD\n${H}`, 1, 'the statement is in USD, not VND'],
-    ['unclosed quote', `${H}\n01/03/2024,A,,100,,,,x\n01/03/2024,B,,100,,,,"x\n`, 4, 'malformed CSV: Quote Not Closed: the parsing is finished with an opening quote'],
+    ['unclosed quote', `${H}\n01/03/2024,A,,100,,,,x\n01/03/2024,B,,100,,,,"x\n`, 3, 'malformed CSV: Quote Not Closed: the parsing is finished with an opening quote'],
     ['empty file', '', 1, 'the file is empty'],
     ['BOM only', '\uFEFF\n\n', 1, 'the file is empty'],
   ])('%s', async (_case, csv, lineNo, problem) => {

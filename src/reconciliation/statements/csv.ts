@@ -49,12 +49,12 @@ export async function* parseCsvStatement(
   let parser: ReturnType<typeof parse> | undefined;
   let completed = false;
   try {
-    // 1. Read just enough to find the header row and so the delimiter.
+    // 1. Read just enough to find the header row, and so the delimiter.
     const head: string[] = [];
     let headText = '';
-    let delimiter = opts.delimiter;
+    let header: { lineNo: number; delimiter: Delimiter } | undefined;
     let ended = false;
-    while (delimiter === undefined && !ended) {
+    while (header === undefined && !ended) {
       const next = await texts.next();
       if (next.done) ended = true;
       else {
@@ -63,10 +63,10 @@ export async function* parseCsvStatement(
       }
       const lines = headText.split('\n');
       if (!ended) lines.pop(); // the last line may be incomplete
-      delimiter = detectDelimiter(lines.slice(0, MAX_PREAMBLE_LINES));
-      if (delimiter === undefined && (lines.length >= MAX_PREAMBLE_LINES || headText.length > MAX_PREAMBLE_CHARS)) break;
+      header = findHeader(lines.slice(0, MAX_PREAMBLE_LINES), opts.delimiter);
+      if (header === undefined && (lines.length >= MAX_PREAMBLE_LINES || headText.length > MAX_PREAMBLE_CHARS)) break;
     }
-    if (delimiter === undefined) {
+    if (header === undefined) {
       if (headText.trim() === '') throw new StatementFormatError(1, 'the file is empty');
       throw new StatementFormatError(
         1,
@@ -74,6 +74,11 @@ export async function* parseCsvStatement(
           '"booked_at,amount,direction,description" or "Ngày giao dịch,Số tiền ghi nợ,Số tiền ghi có,Mô tả"',
       );
     }
+    // The preamble: bank name, account, period… Its account and currency are used / checked.
+    const state: RowState = { columns: null, requestedAccount: requested, preambleAccount: undefined };
+    headText
+      .split('\n', header.lineNo - 1)
+      .forEach((text, i) => readPreamble(splitCells(text, header.delimiter), i + 1, state));
     headText = '';
 
     // 2. Replay what was read, then the rest, through csv-parse.
@@ -86,7 +91,8 @@ export async function* parseCsvStatement(
       }
     };
     parser = parse({
-      delimiter,
+      delimiter: header.delimiter,
+      from_line: header.lineNo, // csv-parse counts columns from its first record: start at the header
       record_delimiter: '\n',
       relax_column_count: true,
       relax_quotes: true,
@@ -94,16 +100,14 @@ export async function* parseCsvStatement(
       ltrim: true,
       rtrim: true,
       info: true,
-      raw: true,
       max_record_size: 1_000_000,
     });
     pipeline(Readable.from(replay(), { objectMode: false, highWaterMark: 64 * 1024 }), parser, () => {
       // Errors surface through the parser's iterator below.
     });
 
-    const state: RowState = { columns: null, requestedAccount: requested, preambleAccount: undefined };
-    for await (const { record, info, raw } of parser as AsyncIterable<CsvRecord>) {
-      const lineNo = startLine(info.lines, raw);
+    for await (const { record, info } of parser as AsyncIterable<CsvRecord>) {
+      const lineNo = startLine(info.lines, record);
       const line = toStatementLine(record, lineNo, state);
       if (line) yield line;
     }
@@ -123,15 +127,17 @@ export async function* parseCsvStatement(
 interface CsvRecord {
   record: string[];
   info: { lines: number };
-  raw: string;
 }
 
-/** csv-parse reports the line where a record ends; `raw` also holds skipped empty lines before it. */
-function startLine(endLine: number, raw: string): number {
-  let body = raw.replace(/^\n+/, '');
-  if (body.endsWith('\n')) body = body.slice(0, -1);
+/**
+ * csv-parse reports the line where a record ends; it starts as many lines earlier as its quoted
+ * fields hold line breaks (line ends were normalised to "\n" before parsing).
+ */
+function startLine(endLine: number, record: string[]): number {
   let inner = 0;
-  for (let i = body.indexOf('\n'); i >= 0; i = body.indexOf('\n', i + 1)) inner++;
+  for (const field of record) {
+    for (let i = field.indexOf('\n'); i >= 0; i = field.indexOf('\n', i + 1)) inner++;
+  }
   return endLine - inner;
 }
 
@@ -167,11 +173,15 @@ function splitCells(line: string, delimiter: string): string[] {
   return cells;
 }
 
-function detectDelimiter(lines: string[]): CsvStatementOptions['delimiter'] {
-  for (const line of lines) {
-    const text = line.replace(/^\uFEFF/, '');
-    for (const d of DELIMITERS) {
-      if (text.includes(d) && headerColumns(splitCells(text, d).map((c) => c.trim()))) return d;
+type Delimiter = NonNullable<CsvStatementOptions['delimiter']>;
+
+/** The first line that reads as a header row with one of the delimiters (or the forced one). */
+function findHeader(lines: string[], forced: Delimiter | undefined): { lineNo: number; delimiter: Delimiter } | undefined {
+  for (let i = 0; i < lines.length; i++) {
+    for (const delimiter of forced ? [forced] : DELIMITERS) {
+      if (lines[i].includes(delimiter) && headerColumns(splitCells(lines[i], delimiter).map((c) => c.trim()))) {
+        return { lineNo: i + 1, delimiter };
+      }
     }
   }
   return undefined;
@@ -183,6 +193,22 @@ interface RowState {
   preambleAccount: string | undefined;
 }
 
+function readPreamble(cells: string[], lineNo: number, state: RowState): void {
+  const facts = preambleFacts(cells);
+  if (facts.currency && facts.currency !== 'VND') {
+    throw new StatementFormatError(lineNo, `the statement is in ${facts.currency}, not VND`);
+  }
+  if (facts.account && state.preambleAccount === undefined) {
+    state.preambleAccount = facts.account;
+    if (state.requestedAccount && facts.account !== state.requestedAccount) {
+      throw new StatementFormatError(
+        lineNo,
+        `the statement is for account ${facts.account}, not ${state.requestedAccount} as requested`,
+      );
+    }
+  }
+}
+
 function toStatementLine(record: string[], lineNo: number, state: RowState): StatementLine | null {
   const cells = record.map((c) => c.trim());
   if (cells.every((c) => c === '')) return null;
@@ -191,19 +217,9 @@ function toStatementLine(record: string[], lineNo: number, state: RowState): Sta
   };
 
   if (state.columns === null) {
-    const header = headerColumns(cells);
-    if (header) {
-      state.columns = header;
-      return null;
-    }
-    const facts = preambleFacts(cells);
-    if (facts.currency && facts.currency !== 'VND') fail(`the statement is in ${facts.currency}, not VND`);
-    if (facts.account && state.preambleAccount === undefined) {
-      state.preambleAccount = facts.account;
-      if (state.requestedAccount && facts.account !== state.requestedAccount) {
-        fail(`the statement is for account ${facts.account}, not ${state.requestedAccount} as requested`);
-      }
-    }
+    // csv-parse starts at the header line found above.
+    state.columns = headerColumns(cells);
+    if (state.columns === null) fail('expected the header row here');
     return null;
   }
 
@@ -214,9 +230,12 @@ function toStatementLine(record: string[], lineNo: number, state: RowState): Sta
   };
   const dateText = cell('booked_at') || cell('value_date') || cell('booked_time');
   const amountCells = [cell('amount'), cell('debit'), cell('credit')];
-  if (dateText === '' && amountCells.every((c) => c === '')) return null; // footers, signatures
-  if (isSummaryRow(cells) && (dateText === '' || amountCells.every((c) => c === ''))) return null;
-  if (headerColumns(cells)) return null; // header repeated on every page
+  const noAmount = amountCells.every((c) => c === '');
+  if (dateText === '' && noAmount) return null; // footers, signatures
+  if (noAmount || !/^\d/.test(dateText)) {
+    // Not a transaction row by its look: totals, opening/closing balance, header repeated per page.
+    if (isSummaryRow(cells) || headerColumns(cells)) return null;
+  }
 
   // When
   let when = dateText;

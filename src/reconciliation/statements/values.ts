@@ -23,6 +23,7 @@ export interface ParsedAmount {
 const VND_MARK = /(vnđ|vnd|đồng|đ|₫)/giu;
 const NUMBERISH = /^[+\-(]?[\d.,' \u00A0\u202F\u2009]+\)?-?$/;
 const OTHER_CURRENCY = /^([A-Za-z]{3})\s*(.+)$|^(.+?)\s*([A-Za-z]{3})$/;
+const PLAIN = /^(?:\d{1,13}|[1-9]\d{0,2}(?:,\d{3}){1,4}|[1-9]\d{0,2}(?:\.\d{3}){1,4})$/;
 const SPACES = /[' \u00A0\u202F\u2009]/g;
 // Thousands grouped by spaces (incl. NBSP, narrow NBSP, thin space) or an apostrophe.
 const SPACE_GROUPED = /^[1-9]\d{0,2}([' \u00A0\u202F\u2009]\d{3})+$/;
@@ -38,6 +39,11 @@ const SPACE_GROUPED = /^[1-9]\d{0,2}([' \u00A0\u202F\u2009]\d{3})+$/;
  */
 export function parseVndAmountText(raw: string, what = 'amount'): Parsed<ParsedAmount> {
   const trimmed = raw.trim();
+  if (PLAIN.test(trimmed)) {
+    // Fast path for the common shapes: "1250000", "1,250,000", "1.250.000".
+    const value = Number(trimmed.length > 3 && !/^\d+$/.test(trimmed) ? trimmed.replace(/[.,]/g, '') : trimmed);
+    if (value <= MAX_STATEMENT_VND) return ok({ value, sign: null });
+  }
   const quoted = JSON.stringify(trimmed);
   const nan = fail<ParsedAmount>(`${what} ${quoted} is not a number`);
   if (trimmed === '') return fail(`${what} is empty`);

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsDefined, IsIn, IsInt, IsOptional, IsString, Length, Max, Min, registerDecorator, type ValidationArguments } from 'class-validator';
+import { IsDefined, IsIn, IsOptional, registerDecorator, type ValidationArguments } from 'class-validator';
 import { Trim } from '../../../common/dto.js';
 import { InvalidInput } from '../../../common/errors.js';
 import { QR_DEFAULT_SCALE, QR_MAX_SCALE } from '../qr-image.js';
@@ -50,6 +50,41 @@ function IsVietQrField(field: keyof VietQrInput): PropertyDecorator {
   };
 }
 
+/** A string of min..max characters, reported as one problem (class-validator would name the field twice). */
+function IsTextOfLength(min: number, max: number): PropertyDecorator {
+  return (target: object, propertyName: string | symbol) => {
+    registerDecorator({
+      name: 'isTextOfLength',
+      target: target.constructor,
+      propertyName: String(propertyName),
+      validator: {
+        validate: (value: unknown) => typeof value === 'string' && value.length >= min && value.length <= max,
+        defaultMessage: (args: ValidationArguments) =>
+          args.value === undefined || args.value === null
+            ? `${args.property} is required`
+            : typeof args.value !== 'string'
+              ? `${args.property} must be a string`
+              : `${args.property} must have ${min} to ${max} characters, has ${args.value.length}`,
+      },
+    });
+  };
+}
+
+/** A whole number in min..max (query strings are converted first), reported as one problem. */
+function IsWholeNumberIn(min: number, max: number): PropertyDecorator {
+  return (target: object, propertyName: string | symbol) => {
+    registerDecorator({
+      name: 'isWholeNumberIn',
+      target: target.constructor,
+      propertyName: String(propertyName),
+      validator: {
+        validate: (value: unknown) => typeof value === 'number' && Number.isInteger(value) && value >= min && value <= max,
+        defaultMessage: (args: ValidationArguments) => `${args.property} must be a whole number from ${min} to ${max}`,
+      },
+    });
+  };
+}
+
 export class DecodeVietQrDto {
   @ApiProperty({
     description: 'An EMVCo merchant-presented QR payload, as read from the code (surrounding whitespace is ignored)',
@@ -57,8 +92,7 @@ export class DecodeVietQrDto {
     maxLength: EMVCO_MAX_LENGTH,
   })
   @Trim()
-  @IsString()
-  @Length(1, EMVCO_MAX_LENGTH)
+  @IsTextOfLength(1, EMVCO_MAX_LENGTH)
   payload!: string;
 }
 
@@ -123,23 +157,19 @@ export class EncodedVietQrDto {
 
 export class QrImageQuery {
   @ApiProperty({ description: 'a valid VietQR payload (CRC checked), URL-encoded', maxLength: EMVCO_MAX_LENGTH })
-  @IsString()
-  @Length(1, EMVCO_MAX_LENGTH)
+  @IsTextOfLength(1, EMVCO_MAX_LENGTH)
   payload!: string;
 
   @ApiPropertyOptional({ description: 'PNG only: pixels per module', minimum: 1, maximum: QR_MAX_SCALE, default: QR_DEFAULT_SCALE, type: 'integer' })
   @IsOptional()
   @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(QR_MAX_SCALE)
+  @IsWholeNumberIn(1, QR_MAX_SCALE)
   scale?: number;
 }
 
 export class QrSvgQuery {
   @ApiProperty({ description: 'a valid VietQR payload (CRC checked), URL-encoded', maxLength: EMVCO_MAX_LENGTH })
-  @IsString()
-  @Length(1, EMVCO_MAX_LENGTH)
+  @IsTextOfLength(1, EMVCO_MAX_LENGTH)
   payload!: string;
 }
 

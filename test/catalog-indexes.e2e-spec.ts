@@ -1,0 +1,121 @@
+/**
+ * The catalog's list and search queries are served by indexes: EXPLAIN (FORMAT JSON) of exactly the
+ * SQL CatalogService runs (planList), on 20,000 realistic products (bench/lib/catalog-dataset.ts,
+ * set-based generate_series) after ANALYZE, must contain no Seq Scan on products, for the first page
+ * and for the page after a cursor.
+ */
+import { seedCatalogDataset } from '../bench/lib/catalog-dataset.js';
+import { CatalogService } from '../src/catalog/catalog.service.js';
+import type { ProductListQuery } from '../src/catalog/dto/product.dto.js';
+import { productByIdQuery } from '../src/catalog/product-queries.js';
+import { createTestApp, type TestApp } from './harness/app.js';
+
+interface PlanNode {
+  'Node Type': string;
+  'Relation Name'?: string;
+  'Index Name'?: string;
+  Plans?: PlanNode[];
+}
+
+function flatten(n: PlanNode): PlanNode[] {
+  return [n, ...(n.Plans ?? []).flatMap(flatten)];
+}
+
+describe('catalog queries are served by indexes (e2e, EXPLAIN on 20,000 products)', () => {
+  let t: TestApp;
+  let catalog: CatalogService;
+  let coopId: string;
+
+  beforeAll(async () => {
+    t = await createTestApp();
+    catalog = t.app.get(CatalogService);
+    await seedCatalogDataset(t.db, { cooperatives: 60, products: 20_000, today: catalog.today() });
+    await t.db.query('ANALYZE products');
+    await t.db.query('ANALYZE cooperatives');
+    // A cooperative with many products, the realistic case for a cooperative's own list.
+    coopId = (await t.db.query(`SELECT cooperative_id FROM products GROUP BY 1 ORDER BY count(*) DESC LIMIT 1`)).rows[0].cooperative_id;
+  }, 120_000);
+
+  afterAll(async () => {
+    await t.close();
+  });
+
+  async function explain(sql: string, params: unknown[]): Promise<PlanNode[]> {
+    const res = await t.db.query(`EXPLAIN (FORMAT JSON) ${sql}`, params);
+    return flatten(res.rows[0]['QUERY PLAN'][0].Plan);
+  }
+
+  it('holds the dataset', async () => {
+    const r = await t.db.query(`SELECT count(*)::int AS n, count(DISTINCT cooperative_id)::int AS coops, count(DISTINCT ocop_group)::int AS groups FROM products`);
+    expect(r.rows[0]).toEqual({ n: 20_000, coops: 60, groups: 6 });
+  });
+
+  // [what, query, indexes the plan must use on products]
+  const cases: Array<[string, Record<string, string | number | boolean>, string[]]> = [
+    ['search "ca phe"', { q: 'ca phe' }, ['products_search_idx']],
+    ['search "dak lak"', { q: 'dak lak' }, ['products_search_idx']],
+    ['search "nuoc mam phu quoc"', { q: 'nuoc mam phu quoc' }, ['products_search_idx']],
+    ['search "tra shan tuyet"', { q: 'tra shan tuyet' }, ['products_search_idx']],
+    ['search "mat ong" in food, ≥ 4★', { q: 'mat ong', group: 'food', minStars: 4 }, ['products_search_idx']],
+    ['search "ca phe" by price', { q: 'ca phe', sort: 'price_asc' }, ['products_search_idx']],
+    ['search one letter "d" (prefix of many words)', { q: 'd' }, []],
+    ['newest', {}, ['products_newest_idx']],
+    ['price_asc', { sort: 'price_asc' }, ['products_price_idx']],
+    ['price_desc', { sort: 'price_desc' }, ['products_price_idx']],
+    ['stars', { sort: 'stars' }, ['products_stars_idx']],
+    ['provinceCode=66 newest', { provinceCode: '66' }, ['products_province_idx']],
+    ['group=handicrafts newest', { group: 'handicrafts' }, ['products_group_idx']],
+    ['group=food, minStars=4 by price', { group: 'food', minStars: 4, sort: 'price_asc' }, ['products_price_idx']],
+    ['price range by price', { minPriceVnd: 100_000, maxPriceVnd: 200_000, sort: 'price_asc' }, ['products_price_idx']],
+    ['minStars=5 by stars', { minStars: 5, sort: 'stars' }, ['products_stars_idx']],
+    ['a cooperative\'s products', { cooperativeId: 'COOP' }, ['products_cooperative_idx']],
+    ['a cooperative\'s products by price', { cooperativeId: 'COOP', sort: 'price_desc' }, []],
+    ['a cooperative\'s products, inactive included', { cooperativeId: 'COOP', includeInactive: true }, ['products_cooperative_idx']],
+  ];
+
+  it.each(cases)('%s: no Seq Scan on products, page 1 and page 2', async (_what, raw, indexes) => {
+    const query = { ...raw, limit: 20 } as Record<string, string | number | boolean>;
+    if (query.cooperativeId === 'COOP') query.cooperativeId = coopId;
+    const page1 = catalog.planList(query as ProductListQuery);
+    const rows = await t.db.query(page1.sql, page1.params);
+    expect(rows.rows.length).toBeGreaterThan(0);
+    const res = await t.http.get('/products').query({ ...query, ...(query.includeInactive ? { includeInactive: 'false' } : {}) });
+    expect(res.status).toBe(200);
+
+    const plans = [await explain(page1.sql, page1.params)];
+    if (rows.rows.length > 20) {
+      const cursor = page1.cursorOf(rows.rows[19]);
+      const { encodeCursor } = await import('../src/common/pagination.js');
+      const page2 = catalog.planList({ ...query, cursor: encodeCursor(cursor) } as ProductListQuery);
+      plans.push(await explain(page2.sql, page2.params));
+    }
+    if (process.env.SHOW_PLANS) console.log(_what, plans.map((p) => p.map((n) => `${n["Node Type"]}${n["Index Name"] ? `(${n["Index Name"]})` : n["Relation Name"] ? `(${n["Relation Name"]})` : ""}`).join(" > ")).join("\n   page2: "));
+    for (const plan of plans) {
+      const seqScans = plan.filter((n) => n['Node Type'] === 'Seq Scan' && n['Relation Name'] === 'products');
+      expect(seqScans).toEqual([]);
+      const used = plan.map((n) => n['Index Name']).filter((x): x is string => !!x);
+      expect(used.some((i) => i.startsWith('products_'))).toBe(true);
+      for (const i of indexes) expect(used).toContain(i);
+      // The cooperative comes in the same statement (no N+1).
+      expect(plan.some((n) => n['Relation Name'] === 'cooperatives')).toBe(true);
+    }
+  });
+
+  it('a product by id uses the primary key', async () => {
+    const id = (await t.db.query('SELECT id FROM products LIMIT 1')).rows[0].id;
+    const q = productByIdQuery(id);
+    const plan = await explain(q.sql, q.params);
+    expect(plan.filter((n) => n['Node Type'] === 'Seq Scan' && n['Relation Name'] === 'products')).toEqual([]);
+    expect(plan.map((n) => n['Index Name'])).toContain('products_pkey');
+  });
+
+  it('the search text in the dataset is what the service writes', async () => {
+    const row = (await t.db.query(`SELECT id, description FROM products WHERE status = 'active' LIMIT 1`)).rows[0];
+    const before = (await t.db.query('SELECT search_extra FROM products WHERE id = $1', [row.id])).rows[0].search_extra;
+    await t.db.query('UPDATE products SET description = $2 WHERE id = $1', [row.id, row.description]);
+    const coop = (await t.db.query('SELECT cooperative_id FROM products WHERE id = $1', [row.id])).rows[0].cooperative_id;
+    await catalog.refreshCooperativeProducts(coop);
+    const after = (await t.db.query('SELECT search_extra FROM products WHERE id = $1', [row.id])).rows[0].search_extra;
+    expect(after).toBe(before);
+  });
+});
