@@ -96,19 +96,20 @@ export async function* parseCsvStatement(
       record_delimiter: '\n',
       relax_column_count: true,
       relax_quotes: true,
-      skip_empty_lines: true,
       ltrim: true,
       rtrim: true,
-      info: true,
       max_record_size: 1_000_000,
+      // Empty lines come through as [""] and are counted below: cheaper than csv-parse's `info`.
+      skip_empty_lines: false,
     });
     pipeline(Readable.from(replay(), { objectMode: false, highWaterMark: 64 * 1024 }), parser, () => {
       // Errors surface through the parser's iterator below.
     });
 
-    for await (const { record, info } of parser as AsyncIterable<CsvRecord>) {
-      const lineNo = startLine(info.lines, record);
+    let lineNo = header.lineNo;
+    for await (const record of parser as AsyncIterable<string[]>) {
       const line = toStatementLine(record, lineNo, state);
+      lineNo += 1 + lineBreaks(record);
       if (line) yield line;
     }
     if (state.columns === null) throw new StatementFormatError(1, 'no header row found');
@@ -124,21 +125,13 @@ export async function* parseCsvStatement(
   }
 }
 
-interface CsvRecord {
-  record: string[];
-  info: { lines: number };
-}
-
-/**
- * csv-parse reports the line where a record ends; it starts as many lines earlier as its quoted
- * fields hold line breaks (line ends were normalised to "\n" before parsing).
- */
-function startLine(endLine: number, record: string[]): number {
-  let inner = 0;
+/** Line breaks inside a record's quoted fields (line ends were normalised to "\n" before parsing). */
+function lineBreaks(record: string[]): number {
+  let n = 0;
   for (const field of record) {
-    for (let i = field.indexOf('\n'); i >= 0; i = field.indexOf('\n', i + 1)) inner++;
+    for (let i = field.indexOf('\n'); i >= 0; i = field.indexOf('\n', i + 1)) n++;
   }
-  return endLine - inner;
+  return n;
 }
 
 function asStatementError(err: unknown): unknown {
