@@ -7,8 +7,12 @@
  * localhost port and measures text searches and filtered lists with 16 concurrent HTTP clients
  * (a worker thread, Node's fetch). Writes the figures to bench/RESULTS.md ("## Catalog").
  *
+ * Besides the HTTP figures it measures, for scale, GET /health/live (the app's fixed cost per
+ * request, no database) and the same SQL sent straight to PostgreSQL by as many connections as there
+ * are clients (the database's share).
+ *
  * Environment: BENCH_PRODUCTS (100000), BENCH_COOPERATIVES (200), BENCH_REQUESTS (per client, 150),
- * BENCH_CONCURRENCY (16), BENCH_DB_POOL (app pool size, 8).
+ * BENCH_CONCURRENCY (16), BENCH_DB_POOL (app pool size, 8), BENCH_CLIENT (http | fetch).
  */
 import 'reflect-metadata';
 import { rmSync } from 'node:fs';
@@ -24,6 +28,7 @@ import { loadConfig } from '../src/config/config.js';
 import { runMigrations } from '../src/database/data-source.js';
 import { startEmbeddedPostgres } from '../src/database/embedded-postgres.js';
 import { seedCatalogDataset } from './lib/catalog-dataset.js';
+import { runDbLoad } from './lib/db-load.js';
 import { runLoad } from './lib/load.js';
 import { writeResultsSection } from './lib/results.js';
 import { ms, summarize, type LatencySummary } from './lib/stats.js';
@@ -33,6 +38,7 @@ const COOPERATIVES = Number(process.env.BENCH_COOPERATIVES ?? 200);
 const REQUESTS_PER_CLIENT = Number(process.env.BENCH_REQUESTS ?? 150);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
 const DB_POOL = Number(process.env.BENCH_DB_POOL ?? 8);
+const CLIENT = (process.env.BENCH_CLIENT ?? 'http') as 'http' | 'fetch';
 const WARMUP_REQUESTS = 30;
 const TARGET_P95_MS = 30;
 

@@ -8,7 +8,7 @@ export interface LoadResult {
 }
 
 /** Runs `concurrency` clients × `requestsPerClient` requests against `url` in a worker thread. */
-export function runLoad(url: string, opts: { concurrency: number; requestsPerClient: number }): Promise<LoadResult> {
+export function runLoad(url: string, opts: { concurrency: number; requestsPerClient: number; client: 'http' | 'fetch' }): Promise<LoadResult> {
   return new Promise((resolve, reject) => {
     const worker = new Worker(new URL('./load-worker.js', import.meta.url), { workerData: { url, ...opts } });
     worker.once('message', (m: LoadResult) => resolve(m));

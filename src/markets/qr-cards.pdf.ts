@@ -39,7 +39,8 @@ export const PT_PER_MM = 72 / 25.4;
 const A4 = { w: 595.28, h: 841.89 };
 const CARD = { w: A4.w / 2, h: A4.h / 2 }; // A6
 const PAD = 8 * PT_PER_MM;
-const QR_SIZE = 66 * PT_PER_MM; // ≈ 187 pt, quiet zone included
+const TOP = 12 * PT_PER_MM;
+const QR_SIZE = 72 * PT_PER_MM; // ≈ 204 pt, quiet zone included
 const QR_QUIET_ZONE = 4;
 
 /** Dark modules of the QR as horizontal runs per row: [row, firstColumn, length]. */
@@ -89,7 +90,7 @@ function fitted(doc: PDFKit.PDFDocument, text: string, width: number, size: numb
 function drawCard(doc: PDFKit.PDFDocument, card: QrCard, x0: number, y0: number): void {
   const w = CARD.w - 2 * PAD;
   const x = x0 + PAD;
-  let y = y0 + PAD;
+  let y = y0 + TOP;
   const line = (text: string, font: 'regular' | 'bold', size: number, color: string, opts: { min?: number; gap?: number; maxLines?: number } = {}) => {
     doc.font(font).fillColor(color);
     fitted(doc, text, w, size, opts.min ?? size);

@@ -72,6 +72,13 @@ export class StallsService {
               ? 'this VietQR pays a card number (service QRIBFTTC), not a bank account: ask the vendor for the QR of their account'
               : `this VietQR is a ${service} code (merchant/cash service), not a transfer to a bank account (QRIBFTTA)`,
         });
+      } else if (service === undefined && decoded.merchantCategoryCode !== undefined) {
+        // NAPAS account-transfer codes carry no merchant category; one without a service code but
+        // with tag 52 is a merchant payment code whose "account" is a merchant id.
+        problems.push({
+          field: 'payload',
+          problem: `this VietQR is a merchant payment code (merchant category ${decoded.merchantCategoryCode}, no service QRIBFTTA), not a transfer to a bank account`,
+        });
       } else if (!this.banks.byBinOrUndefined(decoded.bankBin)) {
         problems.push({ field: 'payload', problem: `the bank BIN ${decoded.bankBin} in the payload (tag 38.01.00) is not in the NAPAS bank list (GET /banks)` });
       } else {

@@ -1,22 +1,29 @@
-import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
-import { ApiConflictResponse, ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { Response } from 'express';
+import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
+import { ApiConflictResponse, ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import type { Request, Response } from 'express';
 import { CurrentPrincipal, Public, Roles } from '../auth/decorators.js';
 import { assertCooperativeAccess } from '../auth/ownership.js';
 import type { Principal } from '../auth/principal.js';
 import { ApiInvalid, ApiMissing, ErrorResponse } from '../common/api-docs.js';
 import { validateIdempotencyKey } from '../common/idempotency.js';
 import { UuidParam } from '../common/uuid-param.js';
+import { QrImageService } from '../payments/vietqr/qr-image.js';
 import { CheckoutDto } from './dto/checkout.dto.js';
 import { CheckoutResponseDto, OrderDto, OrderListQuery, OrderPageDto, OrderTokenQuery, TransitionDto } from './dto/order.dto.js';
+import { CreateRefundDto, RefundDto } from './dto/refund.dto.js';
 import { OrdersService } from './orders.service.js';
+import { RefundsService } from './refunds.service.js';
 
 export const ORDER_TOKEN_HEADER = 'x-order-token';
 
 @ApiTags('checkout and orders')
 @Controller()
 export class OrdersController {
-  constructor(private readonly orders: OrdersService) {}
+  constructor(
+    private readonly orders: OrdersService,
+    private readonly refunds: RefundsService,
+    private readonly qr: QrImageService,
+  ) {}
 
   @Post('checkout')
   @Public()
@@ -49,6 +56,40 @@ export class OrdersController {
     return this.orders.getForCaller(id, headerToken ?? q.token, p);
   }
 
+  @Get('orders/:id/qr.png')
+  @Public()
+  @ApiOperation({ summary: 'The order\'s dynamic VietQR as PNG (order token, its cooperative or an admin); ETag, 304' })
+  @ApiProduces('image/png')
+  @ApiHeader({ name: 'X-Order-Token', required: false })
+  @ApiMissing()
+  async qrPng(
+    @Param('id', UuidParam()) id: string,
+    @Query() q: OrderTokenQuery,
+    @Headers(ORDER_TOKEN_HEADER) headerToken: string | undefined,
+    @CurrentPrincipal() p: Principal | undefined,
+    @Req() req: Request,
+    @Res() res: Response,
+  ): Promise<void> {
+    await this.qr.sendQr(res, req, await this.orders.qrPayloadForCaller(id, headerToken ?? q.token, p), 'png');
+  }
+
+  @Get('orders/:id/qr.svg')
+  @Public()
+  @ApiOperation({ summary: 'The order\'s dynamic VietQR as SVG (same access as qr.png)' })
+  @ApiProduces('image/svg+xml')
+  @ApiHeader({ name: 'X-Order-Token', required: false })
+  @ApiMissing()
+  async qrSvg(
+    @Param('id', UuidParam()) id: string,
+    @Query() q: OrderTokenQuery,
+    @Headers(ORDER_TOKEN_HEADER) headerToken: string | undefined,
+    @CurrentPrincipal() p: Principal | undefined,
+    @Req() req: Request,
+    @Res() res: Response,
+  ): Promise<void> {
+    await this.qr.sendQr(res, req, await this.orders.qrPayloadForCaller(id, headerToken ?? q.token, p), 'svg');
+  }
+
   @Post('orders/:id/transitions')
   @Roles('admin', 'cooperative')
   @HttpCode(200)
@@ -59,6 +100,26 @@ export class OrdersController {
   @ApiConflictResponse({ description: 'illegal transition', type: ErrorResponse })
   transition(@Param('id', UuidParam()) id: string, @Body() dto: TransitionDto, @CurrentPrincipal() p: Principal): Promise<OrderDto> {
     return this.orders.transition(id, dto.to, p, dto.reason);
+  }
+
+  @Post('orders/:id/refunds')
+  @Roles('admin', 'cooperative')
+  @ApiOperation({ summary: 'Refund an order: card → a Stripe refund; VietQR → a refund owed by bank transfer (Idempotency-Key)' })
+  @ApiHeader({ name: 'Idempotency-Key', required: false })
+  @ApiCreatedResponse({ type: RefundDto })
+  @ApiInvalid()
+  @ApiMissing()
+  @ApiConflictResponse({ description: 'nothing left to refund, or Idempotency-Key reused with another body', type: ErrorResponse })
+  async refund(
+    @Param('id', UuidParam()) id: string,
+    @Body() dto: CreateRefundDto,
+    @Headers('idempotency-key') key: string | undefined,
+    @CurrentPrincipal() p: Principal,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<RefundDto> {
+    const result = await this.refunds.refund(p, id, { amountVnd: dto.amountVnd, reason: dto.reason }, validateIdempotencyKey(key));
+    res.status(result.status);
+    return result.body;
   }
 
   @Get('cooperatives/:id/orders')

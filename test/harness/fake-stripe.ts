@@ -260,7 +260,7 @@ export async function startFakeStripe(): Promise<FakeStripe> {
       automatic_payment_methods: null,
       canceled_at: null,
       cancellation_reason: null,
-      capture_method: (params.capture_method as Stripe.PaymentIntent.CaptureMethod | undefined) ?? 'automatic_async',
+      capture_method: (params.capture_method as Stripe.PaymentIntent.CaptureMethod | undefined) ?? 'automatic', // as in the API reference's example object
       client_secret: `${id}_secret_${randomId('', 25)}`,
       confirmation_method: (params.confirmation_method as Stripe.PaymentIntent.ConfirmationMethod | undefined) ?? 'automatic',
       created: nowSeconds(),

@@ -107,8 +107,8 @@ class CamtReader {
     return this.inEntry ? this.entries : this.entries + 1;
   }
 
-  consume(events: XmlEvent[]): StatementLine[] {
-    const out: StatementLine[] = [];
+  /** Yields each record as soon as its entry closes (so an error later in a chunk loses none). */
+  *consume(events: XmlEvent[]): Generator<StatementLine, void, undefined> {
     for (const event of events) {
       if (event.kind === 'text') {
         const top = this.capture[this.capture.length - 1];
@@ -155,15 +155,15 @@ class CamtReader {
         if (this.capture.length === 0) {
           if (node.name === 'Acct') this.readAccount(node);
           else {
-            out.push(...this.readEntry(node));
+            const lines = this.readEntry(node);
             this.inEntry = false;
+            yield* lines;
           }
         }
       } else if (this.path.length === this.statementDepth) {
         this.statementDepth = -1;
       }
     }
-    return out;
   }
 
   finish(): void {

@@ -348,15 +348,16 @@ describe('parseCsvStatement: errors name the line and the problem', () => {
 
 describe('parseCsvStatement: streaming', () => {
   it('parses 200,000 generated lines from a Readable one record at a time', async () => {
+    // Short rows: under jest's vm realm csv-parse pays for every byte (global lookups per
+    // character), so bytes, not lines, set this test's time.
     const ROWS = 200_000;
     function* generate(): Generator<string> {
       yield 'NGÂN HÀNG TMCP NGOẠI THƯƠNG VIỆT NAM\nSố tài khoản:,1023456789\n\n';
-      yield 'STT,Ngày giao dịch,Số tham chiếu,Số tiền ghi nợ,Số tiền ghi có,Mô tả\n';
+      yield 'Ngày giao dịch,Ghi có,Ghi nợ,Mô tả\n';
       let batch = '';
       for (let i = 1; i <= ROWS; i++) {
-        const credit = i % 10 !== 0;
-        batch += `${i},01/03/2024 08:${String(i % 60).padStart(2, '0')}:00,REF${i},${credit ? '' : '"2,000"'},${credit ? '"1,250,000"' : ''},MBVCB.${i}.OC7K4M9P2XG thanh toan don hang ${i}\n`;
-        if (i % 1000 === 0) {
+        batch += i % 10 === 0 ? `2/3/2024,,2000,FEE${i}\n` : `1/3/2024,"1,000",,OC${i}\n`;
+        if (i % 2000 === 0) {
           yield batch;
           batch = '';
         }
@@ -374,10 +375,10 @@ describe('parseCsvStatement: streaming', () => {
       if (count % 10_000 === 0) peak = Math.max(peak, process.memoryUsage().heapUsed);
     }
     expect(count).toBe(ROWS);
-    expect(credits).toBe(180_000 * 1_250_000);
+    expect(credits).toBe(180_000 * 1_000);
     expect(lastLine).toBe(ROWS + 4);
     expect(peak - before).toBeLessThan(50 * 1024 * 1024);
-  }, 20_000);
+  }, 30_000);
 
   it('stops reading the file when the consumer stops', async () => {
     const stream = fixtureStream('vcb-export.csv', 64);

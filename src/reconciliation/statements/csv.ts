@@ -224,8 +224,9 @@ function toStatementLine(record: string[], lineNo: number, state: RowState): Sta
   const dateText = cell('booked_at') || cell('value_date') || cell('booked_time');
   const amountCells = [cell('amount'), cell('debit'), cell('credit')];
   const noAmount = amountCells.every((c) => c === '');
-  if (dateText === '' && noAmount) return null; // footers, signatures
-  if (noAmount || !/^\d/.test(dateText)) {
+  const looksDated = /^\d/.test(dateText);
+  if (noAmount && !looksDated) return null; // notes, signatures, blank rows under the table
+  if (noAmount || !looksDated) {
     // Not a transaction row by its look: totals, opening/closing balance, header repeated per page.
     if (isSummaryRow(cells) || headerColumns(cells)) return null;
   }

@@ -1,0 +1,28 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+
+export class CreateRefundDto {
+  @ApiPropertyOptional({ example: 185000, description: 'whole VND; default: everything refundable' })
+  @IsOptional()
+  @IsInt({ message: 'amountVnd must be a whole number of VND' })
+  @Min(1)
+  @Max(1_000_000_000_000)
+  amountVnd?: number;
+
+  @ApiProperty({ example: 'Sản phẩm hết hàng sau khi khách đã thanh toán' })
+  @IsString()
+  @MaxLength(500)
+  reason!: string;
+}
+
+export class RefundDto {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty({ format: 'uuid' }) orderId!: string;
+  @ApiProperty({ enum: ['card', 'bank_transfer'] }) method!: string;
+  @ApiProperty({ enum: ['pending', 'succeeded', 'failed', 'owed'], description: 'owed: to be paid back by bank transfer' }) status!: string;
+  @ApiProperty() amountVnd!: number;
+  @ApiProperty({ nullable: true, type: String }) reason!: string | null;
+  @ApiProperty({ nullable: true, type: String }) stripeRefundId!: string | null;
+  @ApiProperty({ enum: ['pending_payment', 'paid', 'processing', 'shipped', 'completed', 'expired', 'cancelled', 'refunded'] }) orderStatus!: string;
+  @ApiProperty({ format: 'date-time' }) createdAt!: string;
+}
