@@ -1,7 +1,8 @@
 /** Every migration, in order. The only source of the schema (synchronize is never on). */
 import { Foundation1764201600000 } from './1764201600000-Foundation.js';
+import { CatalogTuning1764547200000 } from './1764547200000-CatalogTuning.js';
 import { Orders1764288000000 } from './1764288000000-Orders.js';
 import { Markets1764374400000 } from './1764374400000-Markets.js';
 import { Reconciliation1764460800000 } from './1764460800000-Reconciliation.js';
 
-export const MIGRATIONS = [Foundation1764201600000, Orders1764288000000, Markets1764374400000, Reconciliation1764460800000];
+export const MIGRATIONS = [Foundation1764201600000, Orders1764288000000, Markets1764374400000, Reconciliation1764460800000, CatalogTuning1764547200000];

@@ -6,7 +6,8 @@ import { bearer, createTestApp, type TestApp } from './harness/app.js';
 import { type FakeStripe, signedWebhook, startFakeStripe } from './harness/fake-stripe.js';
 import { buyer, createCooperative, createProduct, type CreatedCooperative } from './harness/fixtures.js';
 
-const jsQR = (jsQrModule as unknown as { default?: typeof jsQrModule }).default ?? jsQrModule;
+type JsQr = (data: Uint8ClampedArray, width: number, height: number) => { data: string } | null;
+const jsQR = ((jsQrModule as unknown as { default?: JsQr }).default ?? jsQrModule) as unknown as JsQr;
 const WEBHOOK_KEY = 'bank-key-for-card-tests-0123456789';
 
 describe('card payments, refunds and QR images (e2e)', () => {

@@ -444,6 +444,32 @@ export class OrdersService {
     row.status = to;
   }
 
+  /**
+   * Marks many locked, pending orders paid in two statements (the reconciliation batch path). The
+   * same guard as every transition: each edge is checked against the state machine first.
+   */
+  async markPaidLocked(m: EntityManager, orders: Array<{ orderId: string; from: OrderStatus; reason: string }>): Promise<void> {
+    for (const o of orders) {
+      const check = checkTransition(o.from, 'paid', 'system');
+      if (!check.ok) throw new Conflict(`Illegal transition: ${check.reason}`, 'illegal_transition');
+    }
+    const now = this.clock.now();
+    const ids = orders.map((o) => o.orderId);
+    // (an UPDATE … RETURNING through TypeORM answers [rows, count]; the CTE makes it a plain row set)
+    const updated = await m.query(
+      `WITH u AS (UPDATE orders SET status = 'paid', paid_at = $2, updated_at = $2 WHERE id = ANY($1::uuid[]) AND status = 'pending_payment' RETURNING id) SELECT id FROM u`,
+      [ids, now],
+    );
+    if (updated.length !== new Set(ids).size) throw new Conflict('An order changed state during reconciliation; retry', 'concurrent_change');
+    const params: unknown[] = [];
+    const values = orders.map((o, k) => {
+      params.push(o.orderId, o.reason);
+      return `($${k * 2 + 1}::uuid, 'pending_payment', 'paid', 'system', $${k * 2 + 2}, $${orders.length * 2 + 1}::timestamptz)`;
+    });
+    params.push(now);
+    await m.query(`INSERT INTO order_events (order_id, from_status, to_status, actor, reason, created_at) VALUES ${values.join(', ')}`, params);
+  }
+
   // ───────────────────────────── expiry ─────────────────────────────
 
   /**

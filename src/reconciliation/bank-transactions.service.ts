@@ -53,6 +53,11 @@ interface CandidateRow {
 
 const COLS = 15;
 
+interface Writes {
+  payments: Map<string, { received: number; status: string }>;
+  paid: Array<{ orderId: string; from: CandidateOrder['status']; reason: string }>;
+}
+
 /**
  * Stores bank transactions exactly once and reconciles incoming ones against orders and stalls.
  * Works in batches (a statement import feeds 1,000 lines at a time; the webhook a batch of one):
@@ -130,6 +135,7 @@ export class BankTransactionsService {
       : [];
 
     const updates: Array<{ id: string; outcome: string; reason: string | null; orderId: string | null; stallId: string | null; applied: number; refund: number }> = [];
+    const acc: Writes = { payments: new Map(), paid: [] };
     for (const [i, t] of txns.entries()) {
       // A pending order whose window had closed when the money was booked is expired first (late).
       for (const ref of refsByTxn[i]) {
@@ -152,9 +158,10 @@ export class BankTransactionsService {
         })),
         stallAccounts: stallAccounts.filter((s) => s.accountNumber === t.accountNumber),
       });
-      updates.push(await this.apply(m, t, decision, mine));
+      updates.push(await this.apply(m, t, decision, mine, acc));
       outcomes[decision.outcome] = (outcomes[decision.outcome] ?? 0) + 1;
     }
+    await this.flush(m, acc);
     const params: unknown[] = [];
     const values = updates.map((u, k) => {
       params.push(u.id, u.outcome, u.reason, u.orderId, u.stallId, u.applied, u.refund);
@@ -169,8 +176,11 @@ export class BankTransactionsService {
     );
   }
 
-  /** Applies one decision; keeps the in-memory candidate in step so later transfers in the batch see it. */
-  private async apply(m: EntityManager, t: StoredTxn, d: Decision, mine: CandidateRow[]) {
+  /**
+   * Applies one decision; keeps the in-memory candidate in step so later transfers in the batch see
+   * it. Payment and order writes are collected in `acc` and flushed set-based once per batch.
+   */
+  private async apply(m: EntityManager, t: StoredTxn, d: Decision, mine: CandidateRow[], acc: Writes) {
     const base = { id: t.id, outcome: d.outcome as string, reason: null as string | null, orderId: null as string | null, stallId: null as string | null, applied: 0, refund: 0 };
     const c = 'orderId' in d ? mine.find((x) => x.order_id === d.orderId)! : undefined;
     switch (d.outcome) {
@@ -180,14 +190,10 @@ export class BankTransactionsService {
         const received = Number(c!.received_vnd) + t.amountVnd;
         const excess = d.outcome === 'overpaid' ? d.excessVnd : 0;
         const settled = d.outcome !== 'underpaid';
-        await m.query(`UPDATE payments SET received_vnd = $2, status = $3, updated_at = now() WHERE order_id = $1`, [
-          c!.order_id,
-          received,
-          settled ? 'succeeded' : 'pending',
-        ]);
+        acc.payments.set(c!.order_id, { received, status: settled ? 'succeeded' : 'pending' });
         c!.received_vnd = String(received);
         if (settled) {
-          await this.orders.transitionLocked(m, c!.order_id, 'paid', 'system', `bank transfer ${t.referenceCode ?? t.externalId}`);
+          acc.paid.push({ orderId: c!.order_id, from: c!.status, reason: `bank transfer ${t.referenceCode ?? t.externalId}` });
           c!.status = 'paid';
         }
         if (excess > 0) {
@@ -212,6 +218,22 @@ export class BankTransactionsService {
       default:
         return { ...base, outcome: 'outgoing' };
     }
+  }
+
+  /** The collected payment and order writes of a batch, in three statements. */
+  private async flush(m: EntityManager, acc: Writes): Promise<void> {
+    if (acc.payments.size) {
+      const params: unknown[] = [];
+      const values = [...acc.payments].map(([orderId, p], k) => {
+        params.push(orderId, p.received, p.status);
+        return `($${k * 3 + 1}::uuid, $${k * 3 + 2}::bigint, $${k * 3 + 3})`;
+      });
+      await m.query(
+        `UPDATE payments p SET received_vnd = v.received, status = v.status, updated_at = now() FROM (VALUES ${values.join(', ')}) AS v(order_id, received, status) WHERE p.order_id = v.order_id`,
+        params,
+      );
+    }
+    if (acc.paid.length) await this.orders.markPaidLocked(m, acc.paid);
   }
 
   /** Buyer money that reached the cooperative's account and must go back. */
@@ -255,7 +277,9 @@ export class BankTransactionsService {
         { field: 'orderId', problem: decision.reason === 'wrong_account' ? 'belongs to a cooperative whose account did not receive this transfer' : decision.reason },
       ]);
     }
-    const u = await this.apply(m, t, decision, [c]);
+    const acc: Writes = { payments: new Map(), paid: [] };
+    const u = await this.apply(m, t, decision, [c], acc);
+    await this.flush(m, acc);
     await m.query(
       `UPDATE bank_transactions SET outcome = $2, outcome_reason = $3, order_id = $4, amount_applied_vnd = $5, amount_to_refund_vnd = $6, decided_at = now() WHERE id = $1`,
       [t.id, u.outcome, u.reason, u.orderId, u.applied, u.refund],

@@ -13,7 +13,8 @@
  *   → in; D and RC → out. bookedAt is the entry date (MMDD, year from the value date, rolled
  *   over at New Year), else the value date, at 00:00 +07:00. bankTransactionId is the bank
  *   reference after `//` (null if absent or NONREF).
- * - `:86:` after a :61: is its description, continuation lines joined with a space.
+ * - `:86:` after a :61: is its description. SWIFT lines hold 65 characters: a full line was cut
+ *   by the bank mid-word and is joined to the next as is; a shorter one ends a word (space).
  * - balanceAfterVnd is the opening balance plus the transactions so far.
  *
  * Written by hand: the npm MT940 parsers (mt940js, mt940-js) parse a whole string at once and
@@ -167,9 +168,9 @@ class Mt940Reader {
       case '25': {
         const statement = this.requireStatement(field);
         // "VCBVVNVX/0011001234567", "970436/0011001234567", "0011001234567VND"
-        const account = value.slice(value.lastIndexOf('/') + 1).replace(/[A-Z]{3}$/, '');
-        const parsed = parseAccountNumber(account, ':25: account');
-        if (!parsed.ok) this.fail(parsed.problem, at);
+        const account = value.slice(value.lastIndexOf('/') + 1).replace(/(\d)[A-Z]{3}$/, '$1');
+        const parsed = parseAccountNumber(account);
+        if (!parsed.ok) this.fail(`:25: account ${JSON.stringify(value)} is not an account number (digits only)`, at);
         if (this.requestedAccount !== undefined && parsed.value !== this.requestedAccount) {
           this.fail(`the statement is for account ${parsed.value}, not ${this.requestedAccount} as requested`, at);
         }
@@ -188,10 +189,7 @@ class Mt940Reader {
         this.pending = { line: this.statementLine(field), fileLine: at };
         return;
       case '86':
-        if (this.pending) {
-          const info = field.lines.map((l) => l.trim()).filter((l) => l !== '');
-          this.pending.line.description = info.join(' ');
-        }
+        if (this.pending) this.pending.line.description = joinInformation(field.lines);
         return; // statement-level :86: (after :62F:, or before any :61:) is not a transaction's
       case '62F':
       case '62M': {
@@ -284,4 +282,22 @@ class Mt940Reader {
       balanceAfterVnd: statement.running,
     };
   }
+}
+
+/** SWIFT x-character lines are at most 65 long; a full one was wrapped wherever it reached 65. */
+const SWIFT_LINE = 65;
+
+function joinInformation(lines: string[]): string {
+  let text = '';
+  let previousFull = false;
+  for (const line of lines) {
+    const content = line.trim();
+    if (content === '') {
+      previousFull = false;
+      continue;
+    }
+    text += text === '' || previousFull ? content : ` ${content}`;
+    previousFull = line.trimEnd().length >= SWIFT_LINE;
+  }
+  return text;
 }

@@ -54,9 +54,20 @@ const PREDEFINED: Record<string, string> = { lt: '<', gt: '>', amp: '&', quot: '
 
 const countNewlines = (s: string, from = 0, to = s.length): number => {
   let n = 0;
-  for (let i = s.indexOf('\n', from); i >= 0 && i < to; i = s.indexOf('\n', i + 1)) n++;
+  for (let i = from; i < to; i++) if (s.charCodeAt(i) === 10) n++;
   return n;
 };
+
+const isSpace = (c: number): boolean => c === 32 || c === 10 || c === 9 || c === 13;
+
+/** Element names seen so far (documents repeat a few dozen names millions of times). */
+const VALID_NAMES = new Set<string>();
+function validName(name: string): boolean {
+  if (VALID_NAMES.has(name)) return true;
+  if (!NAME.test(name)) return false;
+  if (VALID_NAMES.size < 10_000) VALID_NAMES.add(name);
+  return true;
+}
 
 export class XmlTokenizer {
   private buf = '';
@@ -129,39 +140,8 @@ export class XmlTokenizer {
       }
 
       let end: number; // index just past the markup
-      if (buf.startsWith('<?', i)) {
-        const close = buf.indexOf('?>', i + 2);
-        if (close < 0 && incomplete('a processing instruction')) break;
-        end = close + 2;
-        const pi = buf.slice(i + 2, close);
-        const encoding = /^xml\s[^]*?encoding\s*=\s*["']([^"']+)["']/.exec(pi);
-        if (encoding && !/^utf-?(8|16)$/i.test(encoding[1])) {
-          error(`encoding "${encoding[1]}" is not supported (ISO 20022 files are UTF-8)`);
-        }
-      } else if (buf.startsWith('<!--', i)) {
-        const close = buf.indexOf('-->', i + 4);
-        if (close < 0 && incomplete('a comment')) break;
-        end = close + 3;
-      } else if (buf.startsWith('<![CDATA[', i)) {
-        const close = buf.indexOf(']]>', i + 9);
-        if (close < 0 && incomplete('a CDATA section')) break;
-        if (this.stack.length === 0) error('CDATA outside the root element');
-        events.push({ kind: 'text', text: buf.slice(i + 9, close), line });
-        end = close + 3;
-      } else if (buf.startsWith('<!DOCTYPE', i)) {
-        const close = buf.indexOf('>', i);
-        if (close < 0 && incomplete('a DOCTYPE')) break;
-        if (buf.slice(i, close).includes('[')) error('DOCTYPE with an internal subset (custom entities) is not supported');
-        end = close + 1;
-      } else if (
-        buf.length - i < 9 &&
-        ['<![CDATA[', '<!--', '<!DOCTYPE'].some((m) => m.startsWith(buf.slice(i)))
-      ) {
-        if (incomplete('markup')) break;
-        end = buf.length; // unreachable: incomplete() throws when final
-      } else if (buf.startsWith('<!', i)) {
-        return error(`unsupported markup ${JSON.stringify(buf.slice(i, i + 12))}`);
-      } else if (buf.startsWith('</', i)) {
+      const next = buf.charCodeAt(i + 1);
+      if (next === 47 /* / */) {
         const close = buf.indexOf('>', i);
         if (close < 0 && incomplete('an end tag')) break;
         const name = buf.slice(i + 2, close).trimEnd();
@@ -170,16 +150,51 @@ export class XmlTokenizer {
         else if (open.name !== name) error(`end tag </${name}> does not match <${open.name}> opened at line ${open.line}`);
         events.push({ kind: 'close', name, line });
         end = close + 1;
+      } else if (next === 63 /* ? */) {
+        const close = buf.indexOf('?>', i + 2);
+        if (close < 0 && incomplete('a processing instruction')) break;
+        end = close + 2;
+        const pi = buf.slice(i + 2, close);
+        const encoding = /^xml\s[^]*?encoding\s*=\s*["']([^"']+)["']/.exec(pi);
+        if (encoding && !/^utf-?(8|16)$/i.test(encoding[1])) {
+          error(`encoding "${encoding[1]}" is not supported (ISO 20022 files are UTF-8)`);
+        }
+      } else if (next === 33 /* ! */) {
+        if (buf.startsWith('<!--', i)) {
+          const close = buf.indexOf('-->', i + 4);
+          if (close < 0 && incomplete('a comment')) break;
+          end = close + 3;
+        } else if (buf.startsWith('<![CDATA[', i)) {
+          const close = buf.indexOf(']]>', i + 9);
+          if (close < 0 && incomplete('a CDATA section')) break;
+          if (this.stack.length === 0) error('CDATA outside the root element');
+          events.push({ kind: 'text', text: buf.slice(i + 9, close), line });
+          end = close + 3;
+        } else if (buf.startsWith('<!DOCTYPE', i)) {
+          const close = buf.indexOf('>', i);
+          if (close < 0 && incomplete('a DOCTYPE')) break;
+          if (buf.slice(i, close).includes('[')) error('DOCTYPE with an internal subset (custom entities) is not supported');
+          end = close + 1;
+        } else if (buf.length - i < 9 && ['<![CDATA[', '<!--', '<!DOCTYPE'].some((m) => m.startsWith(buf.slice(i)))) {
+          if (incomplete('markup')) break;
+          end = buf.length; // unreachable: incomplete() throws when final
+        } else {
+          return error(`unsupported markup ${JSON.stringify(buf.slice(i, i + 12))}`);
+        }
+      } else if (Number.isNaN(next)) {
+        if (incomplete('markup')) break; // a lone '<' at the end of the chunk
+        end = buf.length;
       } else {
         const close = findTagEnd(buf, i + 1);
         if (close < 0 && incomplete('a start tag')) break;
         const selfClosing = buf.charCodeAt(close - 1) === 47; /* / */
-        const content = buf.slice(i + 1, selfClosing ? close - 1 : close);
-        const nameEnd = content.search(/[\s/>]|$/);
-        const name = content.slice(0, nameEnd);
-        if (!NAME.test(name)) error(`invalid element name ${JSON.stringify(name)}`);
+        const contentEnd = selfClosing ? close - 1 : close;
+        let nameEnd = i + 1;
+        while (nameEnd < contentEnd && !isSpace(buf.charCodeAt(nameEnd))) nameEnd++;
+        const name = buf.slice(i + 1, nameEnd);
+        if (!validName(name)) error(`invalid element name ${JSON.stringify(name)}`);
         if (this.stack.length === 0 && this.sawRoot) error(`second root element <${name}>`);
-        const attrs = parseAttributes(content, nameEnd, line, name);
+        const attrs = nameEnd < contentEnd ? parseAttributes(buf.slice(nameEnd, contentEnd), line, name) : {};
         this.sawRoot = true;
         events.push({ kind: 'open', name, attrs, line });
         if (selfClosing) events.push({ kind: 'close', name, line });
@@ -208,10 +223,11 @@ function findTagEnd(buf: string, from: number): number {
   return -1;
 }
 
-function parseAttributes(content: string, from: number, line: number, element: string): Record<string, string> {
+/** `content` is what follows the element name inside the tag (starting with white space). */
+function parseAttributes(content: string, line: number, element: string): Record<string, string> {
   const attrs: Record<string, string> = {};
-  ATTRIBUTE.lastIndex = from;
-  let at = from;
+  ATTRIBUTE.lastIndex = 0;
+  let at = 0;
   for (let m = ATTRIBUTE.exec(content); m; m = ATTRIBUTE.exec(content)) {
     if (Object.prototype.hasOwnProperty.call(attrs, m[1])) {
       throw new XmlSyntaxError(line, `attribute ${m[1]} repeated on <${element}>`);
