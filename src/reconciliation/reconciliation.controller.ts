@@ -1,5 +1,8 @@
-import { Body, Controller, Get, Headers, HttpCode, Inject, Param, Post, Query, Req, Res, StreamableFile } from '@nestjs/common';
-import { ApiBody, ApiHeader, ApiOkResponse, ApiOperation, ApiProduces, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import { Body, Controller, Get, Headers, HttpCode, Inject, Param, Post, Query, Req, Res, StreamableFile, UploadedFile, UseInterceptors } from '@nestjs/common';
+import { FileInterceptor } from '@nestjs/platform-express';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ApiAcceptedResponse, ApiBody, ApiConsumes, ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiProduces, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import { plainToInstance } from 'class-transformer';
 import { validate } from 'class-validator';
 import type { Request, Response } from 'express';
@@ -26,10 +29,18 @@ import {
   ReasonDto,
   ReportDto,
   ReportQuery,
+  StatementImportDto,
+  StatementImportQuery,
   UnmatchedQuery,
   WebhookAckDto,
 } from './dto/reconciliation.dto.js';
 import { ReconciliationService } from './reconciliation.service.js';
+import { StatementImportService } from './statement-import.service.js';
+import type { StatementFormat } from './statements/index.js';
+
+/** Uploads are spooled here (multer streams them to disk) and removed after the import. */
+const STATEMENT_SPOOL_DIR = join(tmpdir(), 'ocop-statement-uploads');
+const STATEMENT_MAX_BYTES = 1024 * 1024 * 1024;
 
 @ApiTags('reconciliation')
 @Controller()
@@ -41,6 +52,7 @@ export class ReconciliationController {
     private readonly reconciliation: ReconciliationService,
     private readonly ledger: LedgerService,
     private readonly banks: BanksService,
+    private readonly imports: StatementImportService,
     @Inject(APP_CONFIG) config: AppConfig,
   ) {
     if (config.bankWebhookApiKey) this.webhookKeyHash = createHash('sha256').update(config.bankWebhookApiKey).digest();
@@ -88,6 +100,39 @@ export class ReconciliationController {
     const m = /^Apikey\s+(\S+)\s*$/i.exec(auth ?? '');
     const presented = createHash('sha256').update(m ? m[1] : '').digest();
     if (!m || !timingSafeEqual(presented, this.webhookKeyHash)) throw new Unauthorized('Authorization must be "Apikey <BANK_WEBHOOK_API_KEY>"');
+  }
+
+  @Post('reconciliation/statements')
+  @Roles('admin', 'cooperative')
+  @UseInterceptors(FileInterceptor('file', { dest: STATEMENT_SPOOL_DIR, limits: { fileSize: STATEMENT_MAX_BYTES, files: 1 } }))
+  @ApiOperation({
+    summary: 'Import a bank statement (CSV, camt.053/054, MT940), streamed; 202 with an import id (?wait=true: 201 when done)',
+    description: 'Every line is validated first: a bad file is a 400 naming the line and changes nothing. Importing the same file again adds nothing.',
+  })
+  @ApiConsumes('multipart/form-data')
+  @ApiBody({ schema: { type: 'object', required: ['file'], properties: { file: { type: 'string', format: 'binary' } } } })
+  @ApiAcceptedResponse({ type: StatementImportDto })
+  @ApiCreatedResponse({ type: StatementImportDto })
+  @ApiInvalid()
+  async importStatement(
+    @UploadedFile() file: { path: string; originalname: string; size: number } | undefined,
+    @Query() q: StatementImportQuery,
+    @CurrentPrincipal() p: Principal,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<StatementImportDto> {
+    if (!file) throw InvalidInput.field('file', 'a statement file is required (multipart field "file")');
+    const result = await this.imports.start(p, file, { accountNumber: q.accountNumber, format: q.format as StatementFormat | undefined, wait: q.wait === 'true' });
+    res.status(result.status);
+    return result.body;
+  }
+
+  @Get('reconciliation/statements/:id')
+  @Roles('admin', 'cooperative')
+  @ApiOperation({ summary: 'Progress and counts of a statement import' })
+  @ApiOkResponse({ type: StatementImportDto })
+  @ApiMissing()
+  statementImport(@Param('id', UuidParam()) id: string, @CurrentPrincipal() p: Principal): Promise<StatementImportDto> {
+    return this.imports.get(p, id);
   }
 
   @Get('reconciliation/unmatched')

@@ -25,7 +25,14 @@ import {
 } from './csv-columns.js';
 import { StatementFormatError, type StatementLine } from './statement-line.js';
 import { type ByteSource, TextDecodeProblem, decodeText, destroySource, normalizeNewlines } from './text-stream.js';
-import { asBankBin, parseAccountNumber, parseStatementDate, parseVndAmountText, requestedAccount } from './values.js';
+import {
+  MAX_BALANCE_VND,
+  asBankBin,
+  parseAccountNumber,
+  parseStatementDate,
+  parseVndAmountText,
+  requestedAccount,
+} from './values.js';
 
 export interface CsvStatementOptions {
   /** The account the import is for: used when the file has no account column, checked otherwise. */
@@ -304,7 +311,7 @@ function toStatementLine(record: string[], lineNo: number, state: RowState): Sta
   const bin = asBankBin(cell('counterparty_bank_bin'));
   if (bin) line.counterpartyBankBin = bin;
   if (cell('balance') !== '') {
-    const balance = parseVndAmountText(cell('balance'), 'balance');
+    const balance = parseVndAmountText(cell('balance'), 'balance', MAX_BALANCE_VND);
     if (!balance.ok) return fail(balance.problem);
     line.balanceAfterVnd = balance.value.sign === 'minus' ? -balance.value.value : balance.value.value;
   }

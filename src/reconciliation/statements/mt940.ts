@@ -22,7 +22,14 @@
  */
 import { StatementFormatError, type StatementLine } from './statement-line.js';
 import { type ByteSource, TextDecodeProblem, decodeText, destroySource, readLines } from './text-stream.js';
-import { dateAt, formatVndPlain, parseAccountNumber, parseDecimalVnd, requestedAccount } from './values.js';
+import {
+  MAX_BALANCE_VND,
+  dateAt,
+  formatVndPlain,
+  parseAccountNumber,
+  parseDecimalVnd,
+  requestedAccount,
+} from './values.js';
 
 export interface Mt940StatementOptions {
   /** The account the import is for: every statement's :25: must be this one. */
@@ -223,7 +230,7 @@ class Mt940Reader {
     const m = BALANCE.exec(value.replace(/\s+/g, ''));
     if (!m) return this.fail(`:${field.tag}: ${JSON.stringify(value)} is not a balance (mark, YYMMDD, currency, amount)`, field.fileLine);
     if (m[3] !== 'VND') this.fail(`:${field.tag}: currency ${m[3]} is not VND`, field.fileLine);
-    const amount = parseDecimalVnd(m[4], ',', `:${field.tag}: amount`);
+    const amount = parseDecimalVnd(m[4], ',', `:${field.tag}: amount`, MAX_BALANCE_VND);
     if (!amount.ok) return this.fail(amount.problem, field.fileLine);
     return m[1] === 'D' ? -amount.value : amount.value;
   }

@@ -8,6 +8,8 @@ export type Parsed<T> = { ok: true; value: T } | { ok: false; problem: string };
 
 /** 1e12 VND: far above any real transfer, far below 2^53. */
 export const MAX_STATEMENT_VND = 1_000_000_000_000;
+/** Balances are only bounded by exact integer arithmetic. */
+export const MAX_BALANCE_VND = Number.MAX_SAFE_INTEGER;
 
 const ok = <T>(value: T): Parsed<T> => ({ ok: true, value });
 const fail = <T>(problem: string): Parsed<T> => ({ ok: false, problem });
@@ -31,18 +33,18 @@ const SPACE_GROUPED = /^[1-9]\d{0,2}([' \u00A0\u202F\u2009]\d{3})+$/;
 /**
  * A VND amount as banks print it: "1250000", "1.250.000", "1,250,000", "1 250 000",
  * "1.250.000 VND", "1.250.000đ", "+1,250,000", "-500.000", "(500,000)", "500.000-",
- * "1.250.000,00", "1,250,000.00", "1250000.00".
+ * "1,250,000 CR", "500,000 DR", "1.250.000,00", "1,250,000.00", "1250000.00".
  * A '.' or ',' that groups digits by three after a 1–3 digit head is a thousands separator (VND
  * has no minor unit, so "1.250" is 1250); otherwise it is a decimal mark and the fraction must be
  * zero: "12.5" → not a whole number of VND. Any currency other than VND is refused. Zero is
  * returned as 0: callers decide whether it is allowed.
  */
-export function parseVndAmountText(raw: string, what = 'amount'): Parsed<ParsedAmount> {
+export function parseVndAmountText(raw: string, what = 'amount', max = MAX_STATEMENT_VND): Parsed<ParsedAmount> {
   const trimmed = raw.trim();
   if (PLAIN.test(trimmed)) {
     // Fast path for the common shapes: "1250000", "1,250,000", "1.250.000".
     const value = Number(trimmed.length > 3 && !/^\d+$/.test(trimmed) ? trimmed.replace(/[.,]/g, '') : trimmed);
-    if (value <= MAX_STATEMENT_VND) return ok({ value, sign: null });
+    if (value <= max) return ok({ value, sign: null });
   }
   const quoted = JSON.stringify(trimmed);
   const nan = fail<ParsedAmount>(`${what} ${quoted} is not a number`);
@@ -56,6 +58,12 @@ export function parseVndAmountText(raw: string, what = 'amount'): Parsed<ParsedA
   }
 
   let sign: ParsedAmount['sign'] = null;
+  const crdr = /\s*\b(CR|DR)$/i.exec(s);
+  if (crdr && crdr.index > 0) {
+    sign = crdr[1].toUpperCase() === 'CR' ? 'plus' : 'minus'; // "1,250,000 CR", "500,000 Dr"
+    s = s.slice(0, crdr.index);
+    if (!/^\d/.test(s)) return nan;
+  }
   if (s.startsWith('(') && s.endsWith(')')) {
     sign = 'minus'; // accounting negative
     s = s.slice(1, -1).trim();
@@ -100,9 +108,7 @@ export function parseVndAmountText(raw: string, what = 'amount'): Parsed<ParsedA
   }
   if (/[1-9]/.test(fraction)) return fail(`${what} ${quoted} is not a whole number of VND`);
   const value = Number(integerPart);
-  if (!Number.isSafeInteger(value) || value > MAX_STATEMENT_VND) {
-    return fail(`${what} ${quoted} exceeds ${formatVndPlain(MAX_STATEMENT_VND)} VND`);
-  }
+  if (!Number.isSafeInteger(value) || value > max) return fail(`${what} ${quoted} exceeds ${formatVndPlain(max)} VND`);
   return ok({ value, sign });
 }
 
@@ -116,7 +122,12 @@ function groupedBy(s: string, mark: string): boolean {
  * xs:decimal as ISO 20022 and MT940 write it ("1250000", "1250000.00"; MT940 "1250000,"),
  * which must be a positive whole number of VND. `decimalMark` is '.' for camt and ',' for MT940.
  */
-export function parseDecimalVnd(raw: string, decimalMark: '.' | ',', what = 'amount'): Parsed<number> {
+export function parseDecimalVnd(
+  raw: string,
+  decimalMark: '.' | ',',
+  what = 'amount',
+  max = MAX_STATEMENT_VND,
+): Parsed<number> {
   const s = raw.trim();
   const quoted = JSON.stringify(s);
   const re = decimalMark === '.' ? /^(\d+)(?:\.(\d*))?$/ : /^(\d+)(?:,(\d*))?$/;
