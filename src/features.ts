@@ -7,6 +7,7 @@ import { OrdersModule } from './orders/orders.module.js';
 import { PaymentsModule } from './payments/payments.module.js';
 import { ReconciliationModule } from './reconciliation/reconciliation.module.js';
 import { RegionsModule } from './regions/regions.module.js';
+import { WebModule } from './web/web.module.js';
 
 /** The feature modules (bounded contexts), in one list so app.module stays short. */
-export const FEATURE_MODULES = [RegionsModule, BanksModule, CooperativesModule, CatalogModule, PaymentsModule, LedgerModule, OrdersModule, MarketsModule, ReconciliationModule];
+export const FEATURE_MODULES = [RegionsModule, BanksModule, CooperativesModule, CatalogModule, PaymentsModule, LedgerModule, OrdersModule, MarketsModule, ReconciliationModule, WebModule];

@@ -120,12 +120,12 @@ describe('4.0 markets: batches, concurrency, cards (e2e)', () => {
     });
 
     it('an Idempotency-Key makes a retried upload harmless', async () => {
-      const csv = Buffer.from('stall_code,amount_vnd,method,occurred_at\nK-01,33000,qr,2026-03-04T08:00:00+07:00\n');
+      const csv = Buffer.from('stall_code,amount_vnd,method,occurred_at\nK-01,33333,qr,2026-03-04T08:00:00+07:00\n');
       const first = await upload(csv).set('Idempotency-Key', 'upload-1').expect(201);
       const again = await upload(csv).set('Idempotency-Key', 'upload-1').expect(201);
       expect(again.body).toEqual(first.body);
-      expect((await t.db.query(`SELECT count(*)::int AS n FROM stall_transactions WHERE amount_vnd = 33000`)).rows[0].n).toBe(1);
-      await upload(Buffer.from('stall_code,amount_vnd,method,occurred_at\nK-01,34000,qr,2026-03-04T08:00:00+07:00\n')).set('Idempotency-Key', 'upload-1').expect(409);
+      expect((await t.db.query(`SELECT count(*)::int AS n FROM stall_transactions WHERE amount_vnd = 33333`)).rows[0].n).toBe(1);
+      await upload(Buffer.from('stall_code,amount_vnd,method,occurred_at\nK-01,34444,qr,2026-03-04T08:00:00+07:00\n')).set('Idempotency-Key', 'upload-1').expect(409);
     });
   });
 

@@ -137,8 +137,13 @@ describe('parseCamtStatement: fixtures', () => {
     const ENTRIES = 20_000;
     function* generate(): Generator<string> {
       yield '<Document><BkToCstmrStmt><Stmt><Acct><Id><Othr><Id>1023456789</Id></Othr></Id></Acct>\n';
+      let batch = '';
       for (let i = 1; i <= ENTRIES; i++) {
-        yield `<Ntry><Amt Ccy="VND">${i}</Amt><CdtDbtInd>CRDT</CdtDbtInd><Sts><Cd>BOOK</Cd></Sts><BookgDt><Dt>2024-03-01</Dt></BookgDt><AcctSvcrRef>R${i}</AcctSvcrRef></Ntry>\n`;
+        batch += `<Ntry><Amt Ccy="VND">${i}</Amt><CdtDbtInd>CRDT</CdtDbtInd><Sts><Cd>BOOK</Cd></Sts><BookgDt><Dt>2024-03-01</Dt></BookgDt><AcctSvcrRef>R${i}</AcctSvcrRef></Ntry>\n`;
+        if (i % 100 === 0) {
+          yield batch;
+          batch = '';
+        }
       }
       yield '</Stmt></BkToCstmrStmt></Document>\n';
     }

@@ -65,10 +65,11 @@ interface XNode {
   line: number;
 }
 
-const MESSAGES: Record<string, string> = {
-  BkToCstmrStmt: 'Stmt', // camt.053
-  BkToCstmrDbtCdtNtfctn: 'Ntfctn', // camt.054
-};
+/** Message element → its statement element. */
+const MESSAGES = new Map([
+  ['BkToCstmrStmt', 'Stmt'], // camt.053
+  ['BkToCstmrDbtCdtNtfctn', 'Ntfctn'], // camt.054
+]);
 
 function child(node: XNode | undefined, ...path: string[]): XNode | undefined {
   let n = node;
@@ -126,7 +127,7 @@ class CamtReader {
           continue;
         }
         if (depth === 0 || (depth === 1 && this.path[0] === 'Document')) {
-          if (name in MESSAGES) this.message = name;
+          if (MESSAGES.has(name)) this.message = name;
           else if (depth === 0 && name !== 'Document') this.fail(`<${name}> is not an ISO 20022 camt document`, event.line);
           else if (depth === 1) {
             this.fail(
@@ -136,7 +137,7 @@ class CamtReader {
               event.line,
             );
           }
-        } else if (this.message !== null && depth === this.messageDepth() + 1 && name === MESSAGES[this.message]) {
+        } else if (this.message !== null && depth === this.messageDepth() + 1 && name === MESSAGES.get(this.message)) {
           this.statementDepth = depth;
           this.account = undefined;
         } else if (this.statementDepth >= 0 && depth === this.statementDepth + 1 && (name === 'Acct' || name === 'Ntry')) {
@@ -149,7 +150,7 @@ class CamtReader {
         continue;
       }
       // close
-      const name = this.path.pop();
+      this.path.pop();
       if (this.capture.length > 0) {
         const node = this.capture.pop()!;
         if (this.capture.length === 0) {

@@ -37,6 +37,9 @@ export function detectStatementFormat(firstBytes: Buffer, filename?: string): St
   }
   text = text.replace(/^\uFEFF/, '').trimStart();
 
+  if (/^<(!doctype\s+html|html|table|meta|head|body)\b/i.test(text)) {
+    refuse('an HTML page (a web ".xls" export)');
+  }
   if (text.startsWith('<')) {
     if (/camt\.054|<([\w-]+:)?BkToCstmrDbtCdtNtfctn\b/.test(text)) return 'camt054';
     if (/camt\.053|<([\w-]+:)?BkToCstmrStmt\b/.test(text)) return 'camt053';

@@ -48,6 +48,7 @@ describe('detectStatementFormat', () => {
     [Buffer.from('%PDF-1.7\n'), 'a PDF statement cannot be imported'],
     [Buffer.from([0x41, 0x00, 0x42, 0x00]), 'a binary file cannot be imported'],
     [Buffer.from('<Document><BkToCstmrAcctRpt>'), 'a camt.052 intraday account report cannot be imported'],
+    [Buffer.from('<html xmlns:x="urn:schemas-microsoft-com:office:excel"><table>'), 'an HTML page (a web ".xls" export) cannot be imported'],
   ])('refuses %j', (bytes, what) => {
     expect(() => detectStatementFormat(bytes)).toThrow(
       new StatementFormatError(1, `${what}: export the statement as CSV, camt.053/camt.054 XML or MT940`),

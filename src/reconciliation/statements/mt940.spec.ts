@@ -172,13 +172,16 @@ describe('parseMt940Statement: errors name the transaction and the problem', () 
     expect(e.message).toBe('transaction 1: the statement is for account 1023456789, not 19031234567012 as requested (file line 3)');
   });
 
-  it('yields the transactions before the broken one', async () => {
+  it.each([
+    ['broken/mt940-bad-amount.mt940', [1, 2, 3]],
+    ['broken/mt940-truncated.mt940', [1, 2, 3, 4, 5]],
+  ])('%s yields the transactions before the failure', async (name, expected) => {
     const seen: number[] = [];
     await failure(
       (async function* () {
-        for await (const line of parseMt940Statement(fixtureStream('broken/mt940-bad-amount.mt940'))) yield seen.push(line.lineNo);
+        for await (const line of parseMt940Statement(fixtureStream(name))) yield seen.push(line.lineNo);
       })(),
     );
-    expect(seen).toEqual([1, 2, 3]);
+    expect(seen).toEqual(expected);
   });
 });

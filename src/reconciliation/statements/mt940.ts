@@ -103,21 +103,42 @@ class Mt940Reader {
     return this.inTransaction ? this.transactions : this.transactions + 1;
   }
 
-  /** One physical line; returns the records it completes. */
-  line(raw: string, fileLine: number): StatementLine[] {
+  /** One physical line: yields the records it completes, then throws if it is wrong. */
+  *line(raw: string, fileLine: number): Generator<StatementLine, void, undefined> {
+    yield* this.completing((out) => this.read(raw, fileLine, out));
+  }
+
+  /** The end of the file: the last record, then the checks that need the whole file. */
+  *end(): Generator<StatementLine, void, undefined> {
+    yield* this.completing((out) => this.finish(out));
+  }
+
+  /** Runs `step`, hands out the records it completed even if it then failed, then rethrows. */
+  private *completing(step: (out: StatementLine[]) => void): Generator<StatementLine, void, undefined> {
+    const out: StatementLine[] = [];
+    let failure: unknown = null;
+    try {
+      step(out);
+    } catch (err) {
+      failure = err;
+    }
+    yield* out;
+    if (failure !== null) throw failure;
+  }
+
+  private read(raw: string, fileLine: number, out: StatementLine[]): void {
     this.lastFileLine = fileLine;
     let text = raw.replace(/\s+$/, '');
-    const out: StatementLine[] = [];
     // SWIFT envelope: "{1:F01…}{2:O940…}{4:" opens the text block, "-}" (optionally "{5:…}") closes it.
     if (text.startsWith('{')) {
       const block4 = text.indexOf('{4:');
-      if (block4 < 0) return out; // {1:}{2:}{3:} header alone, or {5:} trailer
+      if (block4 < 0) return; // {1:}{2:}{3:} header alone, or {5:} trailer
       text = text.slice(block4 + 3);
-      if (text === '') return out;
+      if (text === '') return;
     }
     if (/^-(\}|$)/.test(text)) {
       this.closeField(out);
-      return out;
+      return;
     }
     const tag = TAG.exec(text);
     if (tag) {
@@ -128,11 +149,9 @@ class Mt940Reader {
     } else if (text.trim() !== '') {
       this.fail(`unexpected text ${JSON.stringify(text.slice(0, 30))} outside any field`, fileLine);
     }
-    return out;
   }
 
-  end(): StatementLine[] {
-    const out: StatementLine[] = [];
+  private finish(out: StatementLine[]): void {
     this.closeField(out);
     this.flush(out);
     if (this.statement && this.statement.opening !== undefined) {
@@ -142,7 +161,6 @@ class Mt940Reader {
       );
     }
     if (this.statements === 0) this.fail('no MT940 statement found (no :20: field)', this.lastFileLine || 1);
-    return out;
   }
 
   private fail(problem: string, fileLine: number): never {

@@ -135,9 +135,7 @@ export function parseDecimalVnd(
   if (!m) return fail(`${what} ${quoted} is not a number`);
   if (/[1-9]/.test(m[2] ?? '')) return fail(`${what} ${quoted} is not a whole number of VND`);
   const value = Number(m[1]);
-  if (!Number.isSafeInteger(value) || value > MAX_STATEMENT_VND) {
-    return fail(`${what} ${quoted} exceeds ${formatVndPlain(MAX_STATEMENT_VND)} VND`);
-  }
+  if (!Number.isSafeInteger(value) || value > max) return fail(`${what} ${quoted} exceeds ${formatVndPlain(max)} VND`);
   return ok(value);
 }
 

@@ -73,6 +73,7 @@ describe('XmlTokenizer', () => {
     ['<a>x &nbsp; y</a>', 1, 'invalid entity or unescaped "&" at "&nbsp;"'],
     ['<a>fish & chips</a>', 1, 'invalid entity or unescaped "&" at "& chips"'],
     ['<a>\n\n&#0;</a>', 3, 'invalid entity or unescaped "&" at "&#0;"'],
+    ['<a>&constructor;</a>', 1, 'invalid entity or unescaped "&" at "&constructor;"'],
     ['<a></a><b/>', 1, 'second root element <b>'],
     ['hello <a/>', 1, 'text "hello" outside the root element'],
     ['<a x="1" x="2"/>', 1, 'attribute x repeated on <a>'],

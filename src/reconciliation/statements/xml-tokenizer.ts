@@ -50,7 +50,13 @@ export const localName = (name: string): string => name.slice(name.indexOf(':') 
 const MAX_PENDING = 4 << 20;
 const NAME = /^[\p{L}_:][\p{L}\p{N}_.:\-\u00B7]*$/u;
 const ATTRIBUTE = /\s+([^\s=/>"']+)\s*=\s*(?:"([^"]*)"|'([^']*)')/y;
-const PREDEFINED: Record<string, string> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" };
+const PREDEFINED = new Map([
+  ['lt', '<'],
+  ['gt', '>'],
+  ['amp', '&'],
+  ['quot', '"'],
+  ['apos', "'"],
+]);
 
 const countNewlines = (s: string, from = 0, to = s.length): number => {
   let n = 0;
@@ -225,7 +231,7 @@ function findTagEnd(buf: string, from: number): number {
 
 /** `content` is what follows the element name inside the tag (starting with white space). */
 function parseAttributes(content: string, line: number, element: string): Record<string, string> {
-  const attrs: Record<string, string> = {};
+  const attrs: Record<string, string> = Object.create(null) as Record<string, string>;
   ATTRIBUTE.lastIndex = 0;
   let at = 0;
   for (let m = ATTRIBUTE.exec(content); m; m = ATTRIBUTE.exec(content)) {
@@ -253,7 +259,7 @@ export function decodeEntities(s: string, line: number): string {
     let value: string | undefined;
     if (/^#[0-9]{1,7}$/.test(name)) value = codePoint(parseInt(name.slice(1), 10));
     else if (/^#x[0-9a-fA-F]{1,6}$/.test(name)) value = codePoint(parseInt(name.slice(2), 16));
-    else value = PREDEFINED[name];
+    else value = PREDEFINED.get(name);
     if (value === undefined) {
       const shown = semi < 0 || semi - amp > 12 ? s.slice(amp, amp + 12) : s.slice(amp, semi + 1);
       throw new XmlSyntaxError(line + countNewlines(s, 0, amp), `invalid entity or unescaped "&" at ${JSON.stringify(shown)}`);

@@ -1,0 +1,383 @@
+import '../styles/base.css';
+import '../styles/manage.css';
+import type { Chart } from 'chart.js';
+import { api, ApiError, qs } from '../lib/api.js';
+import { byId, type Child, fill, h } from '../lib/dom.js';
+import { download } from '../lib/download.js';
+import { addDays, calendarDate, count, money, percent, vnDay } from '../lib/format.js';
+import { errorBox, errorText, toast } from '../lib/ui.js';
+import { categoryChart, periodLabel, seriesChart, shownCategories } from './charts.js';
+import type { Market, MarketStats, Stall } from './types.js';
+
+/** The manager's API key lives in sessionStorage: gone when the tab closes, never in a URL or cookie. */
+const KEY_STORE = 'ocop.managerKey.v1';
+const STALL_PAGE = 100;
+
+const CATEGORY_LABELS: Record<string, string> = {
+  fresh_produce: 'Rau củ quả tươi',
+  meat_fish: 'Thịt, cá, hải sản',
+  dry_goods: 'Hàng khô',
+  prepared_food: 'Đồ ăn, thức uống',
+  clothing_textiles: 'Quần áo, vải vóc',
+  household: 'Đồ gia dụng',
+  services: 'Dịch vụ',
+  other: 'Khác',
+};
+
+const GRANULARITIES: Array<[MarketStats['granularity'], string]> = [
+  ['day', 'Theo ngày'],
+  ['week', 'Theo tuần'],
+  ['month', 'Theo tháng'],
+];
+
+const getKey = () => sessionStorage.getItem(KEY_STORE);
+const auth = (): Record<string, string> => ({ Authorization: `Bearer ${getKey() ?? ''}` });
+
+function marketIdFromPath(): string | null {
+  const m = /^\/manage\/markets\/([^/]+)\/?$/.exec(location.pathname);
+  return m ? decodeURIComponent(m[1]) : null;
+}
+
+function accountNav(signedIn: boolean): void {
+  const nav = byId('account-nav');
+  if (!signedIn) return nav.replaceChildren();
+  fill(nav, h('button', { type: 'button', class: 'btn btn-small btn-on-dark', id: 'sign-out', onclick: () => signOut('Đã đăng xuất.') }, 'Đăng xuất'));
+}
+
+function signOut(message?: string): void {
+  sessionStorage.removeItem(KEY_STORE);
+  void start(message);
+}
+
+async function start(notice?: string): Promise<void> {
+  const main = byId('main');
+  const id = marketIdFromPath();
+  if (!id) {
+    fill(main, h('h1', null, 'Không tìm thấy trang'));
+    return;
+  }
+  let market: Market;
+  try {
+    market = await api<Market>(`/markets/${encodeURIComponent(id)}`);
+  } catch (e) {
+    fill(main, h('h1', null, 'Chợ 4.0'), errorBox(e instanceof ApiError && (e.status === 404 || e.status === 400) ? 'Không tìm thấy chợ này.' : errorText(e)));
+    return;
+  }
+  document.title = `${market.name} – Bảng điều khiển chợ 4.0`;
+  if (!getKey()) {
+    accountNav(false);
+    signInForm(main, market, notice);
+    return;
+  }
+  accountNav(true);
+  await dashboard(main, market);
+}
+
+function signInForm(main: HTMLElement, market: Market, notice?: string): void {
+  const input = h('input', { type: 'password', id: 'api-key', name: 'apiKey', autocomplete: 'off', spellcheck: 'false', required: true, 'aria-describedby': 'api-key-hint api-key-err' });
+  const err = h('p', { class: 'field-error', id: 'api-key-err', hidden: true });
+  const submit = h('button', { type: 'submit', class: 'btn btn-primary' }, 'Đăng nhập');
+  const form = h(
+    'form',
+    { class: 'panel sign-in', 'aria-labelledby': 'sign-in-h', novalidate: true },
+    h('h2', { id: 'sign-in-h' }, 'Đăng nhập ban quản lý chợ'),
+    notice ? h('p', { class: 'alert alert-info', role: 'status' }, notice) : null,
+    h('div', { class: 'field' },
+      h('label', { for: 'api-key' }, 'Khóa API quản lý chợ'),
+      h('p', { class: 'hint', id: 'api-key-hint' }, 'Khóa bắt đầu bằng ocop_sk_…, do quản trị viên cấp cho chợ này. Khóa chỉ được giữ trong thẻ trình duyệt này và bị xóa khi đóng thẻ.'),
+      input,
+      err,
+    ),
+    submit,
+  );
+  const fail = (msg: string) => {
+    err.textContent = msg;
+    err.hidden = false;
+    input.setAttribute('aria-invalid', 'true');
+    input.focus();
+  };
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    const key = input.value.trim();
+    if (!key) return fail('Vui lòng nhập khóa API.');
+    if (!/^ocop_sk_\S+$/.test(key)) return fail('Khóa API phải bắt đầu bằng ocop_sk_.');
+    submit.disabled = true;
+    try {
+      // Any call that needs the key tells whether it works for this market.
+      await api(`/markets/${encodeURIComponent(market.id)}/stalls${qs({ limit: 1 })}`, { headers: { Authorization: `Bearer ${key}` } });
+      sessionStorage.setItem(KEY_STORE, key);
+      accountNav(true);
+      await dashboard(main, market);
+    } catch (ex) {
+      submit.disabled = false;
+      if (ex instanceof ApiError && ex.status === 401) fail('Khóa không hợp lệ hoặc đã bị thu hồi.');
+      else if (ex instanceof ApiError && ex.status === 403) fail('Khóa này không có quyền quản lý chợ này.');
+      else fail(errorText(ex));
+    }
+  });
+  fill(main, h('h1', null, market.name), h('p', { class: 'muted' }, [market.address, market.communeName, market.provinceName].filter(Boolean).join(', ')), form);
+  input.focus();
+}
+
+interface Period {
+  from: string;
+  to: string;
+  granularity: MarketStats['granularity'];
+}
+
+function initialPeriod(): Period {
+  const u = new URLSearchParams(location.search);
+  const today = vnDay();
+  const okDay = (d: string | null) => (d && /^\d{4}-\d{2}-\d{2}$/.test(d) ? d : null);
+  const to = okDay(u.get('to')) ?? today;
+  const from = okDay(u.get('from')) ?? addDays(to, -29);
+  const g = u.get('granularity');
+  return { from, to, granularity: g === 'week' || g === 'month' ? g : 'day' };
+}
+
+async function dashboard(main: HTMLElement, market: Market): Promise<void> {
+  let period = initialPeriod();
+  let charts: Chart[] = [];
+
+  // ---- period picker -------------------------------------------------------------------------
+  const from = h('input', { type: 'date', id: 'p-from', name: 'from', value: period.from, required: true });
+  const to = h('input', { type: 'date', id: 'p-to', name: 'to', value: period.to, required: true });
+  const gran = h('select', { id: 'p-granularity', name: 'granularity' }, ...GRANULARITIES.map(([v, l]) => h('option', { value: v }, l)));
+  gran.value = period.granularity;
+  const periodErr = h('p', { class: 'field-error', id: 'period-err', hidden: true });
+  const today = vnDay();
+  const preset = (label: string, f: string, t: string, g: Period['granularity']) =>
+    h('button', {
+      type: 'button',
+      class: 'btn btn-small',
+      onclick: () => {
+        from.value = f;
+        to.value = t;
+        gran.value = g;
+        form.requestSubmit();
+      },
+    }, label);
+  const form = h(
+    'form',
+    { class: 'panel period', 'aria-label': 'Chọn khoảng thời gian', novalidate: true },
+    h('div', { class: 'period-fields' },
+      h('div', { class: 'field' }, h('label', { for: 'p-from' }, 'Từ ngày'), from),
+      h('div', { class: 'field' }, h('label', { for: 'p-to' }, 'Đến ngày'), to),
+      h('div', { class: 'field' }, h('label', { for: 'p-granularity' }, 'Biểu đồ'), gran),
+      h('button', { type: 'submit', class: 'btn btn-primary' }, 'Xem'),
+    ),
+    h('div', { class: 'presets', role: 'group', 'aria-label': 'Chọn nhanh' },
+      preset('7 ngày', addDays(today, -6), today, 'day'),
+      preset('30 ngày', addDays(today, -29), today, 'day'),
+      preset('Tháng này', `${today.slice(0, 8)}01`, today, 'day'),
+      preset('12 tháng', firstOfMonthBefore(today, 11), today, 'month'),
+      preset('Năm nay', `${today.slice(0, 4)}-01-01`, today, 'month'),
+    ),
+    periodErr,
+  );
+
+  // ---- downloads -----------------------------------------------------------------------------
+  const csvSection = h('select', { id: 'csv-section' }, h('option', { value: 'series' }, 'Theo thời gian'), h('option', { value: 'categories' }, 'Theo ngành hàng'), h('option', { value: 'stalls' }, 'Từng quầy'));
+  const csvBtn = h('button', { type: 'button', class: 'btn', id: 'csv-download' }, 'Tải CSV');
+  const pdfBtn = h('button', { type: 'button', class: 'btn', id: 'pdf-download' }, 'Tải thẻ QR các quầy (PDF)');
+  const busy = async (btn: HTMLButtonElement, run: () => Promise<string>) => {
+    btn.disabled = true;
+    try {
+      toast(`Đã tải ${await run()}.`);
+    } catch (e) {
+      if (e instanceof ApiError && e.status === 401) return signOut('Phiên đăng nhập đã hết hạn, vui lòng đăng nhập lại.');
+      toast(`Không tải được: ${errorText(e)}`);
+    } finally {
+      btn.disabled = false;
+    }
+  };
+  csvBtn.addEventListener('click', () =>
+    void busy(csvBtn, () =>
+      download(`/markets/${encodeURIComponent(market.id)}/stats${qs({ ...period, section: csvSection.value })}`, { ...auth(), Accept: 'text/csv' }, `thong-ke-${period.from}-${period.to}.csv`),
+    ),
+  );
+  pdfBtn.addEventListener('click', () =>
+    void busy(pdfBtn, () => download(`/markets/${encodeURIComponent(market.id)}/qr-cards.pdf`, { ...auth(), Accept: 'application/pdf' }, 'the-qr.pdf')),
+  );
+  const tools = h('div', { class: 'tools' },
+    h('div', { class: 'field inline' }, h('label', { for: 'csv-section' }, 'Xuất số liệu'), csvSection, csvBtn),
+    pdfBtn,
+  );
+
+  const content = h('div', { id: 'stats', 'aria-live': 'polite', 'aria-busy': 'true' });
+  const stallsBox = h('section', { class: 'panel', 'aria-labelledby': 'stalls-h' }, h('h2', { id: 'stalls-h' }, 'Danh sách quầy'));
+  fill(
+    main,
+    h('h1', null, market.name),
+    h('p', { class: 'muted' }, [market.address, market.communeName, market.provinceName].filter(Boolean).join(', ')),
+    form,
+    tools,
+    content,
+    stallsBox,
+  );
+
+  const load = async () => {
+    content.setAttribute('aria-busy', 'true');
+    try {
+      const s = await api<MarketStats>(`/markets/${encodeURIComponent(market.id)}/stats${qs({ ...period })}`, { headers: auth() });
+      for (const c of charts) c.destroy();
+      charts = renderStats(content, s);
+    } catch (e) {
+      if (e instanceof ApiError && (e.status === 401 || e.status === 403)) return signOut(e.status === 401 ? 'Khóa không còn hiệu lực, vui lòng đăng nhập lại.' : 'Khóa này không có quyền quản lý chợ này.');
+      if (e instanceof ApiError && e.status === 400) {
+        periodErr.textContent = `Khoảng thời gian không hợp lệ: ${e.details.map((d) => d.problem).join('; ') || e.message}`;
+        periodErr.hidden = false;
+        return;
+      }
+      fill(content, errorBox(errorText(e)));
+    } finally {
+      content.setAttribute('aria-busy', 'false');
+    }
+  };
+
+  form.addEventListener('submit', (e) => {
+    e.preventDefault();
+    periodErr.hidden = true;
+    if (!from.value || !to.value) {
+      periodErr.textContent = 'Vui lòng chọn ngày bắt đầu và ngày kết thúc.';
+      periodErr.hidden = false;
+      return;
+    }
+    if (from.value > to.value) {
+      periodErr.textContent = 'Ngày bắt đầu phải trước hoặc bằng ngày kết thúc.';
+      periodErr.hidden = false;
+      return;
+    }
+    period = { from: from.value, to: to.value, granularity: gran.value as Period['granularity'] };
+    history.replaceState(null, '', `${location.pathname}${qs({ ...period })}`);
+    void load();
+  });
+
+  await Promise.all([load(), loadStalls(stallsBox, market)]);
+}
+
+/** The first day of the month `n` months before the month of `day`. */
+function firstOfMonthBefore(day: string, n: number): string {
+  return new Date(Date.UTC(Number(day.slice(0, 4)), Number(day.slice(5, 7)) - 1 - n, 1)).toISOString().slice(0, 10);
+}
+
+function card(key: string, label: string, value: string, sub: Child): HTMLElement {
+  return h('li', { class: 'stat-card', 'data-card': key },
+    h('p', { class: 'stat-label' }, label),
+    h('p', { class: 'stat-value' }, value),
+    h('p', { class: 'stat-sub' }, sub),
+  );
+}
+
+function table(caption: string, head: string[], rows: Child[][], numeric: number[] = []): HTMLElement {
+  return h('div', { class: 'table-scroll' },
+    h('table', { class: 'table' },
+      h('caption', { class: 'sr-only' }, caption),
+      h('thead', null, h('tr', null, ...head.map((c, i) => h('th', { scope: 'col', class: numeric.includes(i) ? 'num' : null }, c)))),
+      h('tbody', null, ...rows.map((r) => h('tr', null, ...r.map((c, i) => h('td', { class: numeric.includes(i) ? 'num' : null }, c))))),
+    ),
+  );
+}
+
+function renderStats(content: HTMLElement, s: MarketStats): Chart[] {
+  const t = s.totals;
+  const st = s.stalls;
+  const periodText = s.from === s.to ? calendarDate(s.from) : `${calendarDate(s.from)} – ${calendarDate(s.to)}`;
+  const cards = h('ul', { class: 'cards', 'aria-label': 'Chỉ số chính' },
+    card('stalls', 'Quầy hàng', count(st.total), st.inactive ? `đang hoạt động · ${count(st.inactive)} quầy tạm nghỉ` : 'đang hoạt động'),
+    card('qr-enabled', 'Quầy có mã QR', percent(st.qrEnabledShare), `${count(st.qrEnabled)}/${count(st.total)} quầy`),
+    card('active', 'Quầy có giao dịch không tiền mặt', count(st.active), `${percent(st.activeShare)} số quầy`),
+    card('share-count', 'Không tiền mặt – theo số giao dịch', percent(t.cashlessShareByCount), `${count(t.cashlessCount)}/${count(t.transactionCount)} giao dịch`),
+    card('share-value', 'Không tiền mặt – theo giá trị', percent(t.cashlessShareByValue), `${money(t.cashlessValueVnd)} / ${money(t.valueVnd)}`),
+    card('cashless-value', 'Doanh số không tiền mặt', money(t.cashlessValueVnd), `VietQR ${money(t.qrValueVnd)} · thẻ ${money(t.cardValueVnd)} · tiền mặt ${money(t.cashValueVnd)}`),
+  );
+
+  const seriesCanvas = h('canvas', { id: 'chart-series', role: 'img', 'aria-label': `Biểu đồ giá trị giao dịch theo phương thức thanh toán, ${periodText}. Số liệu chi tiết ở bảng ngay dưới.` });
+  const catCanvas = h('canvas', { id: 'chart-categories', role: 'img', 'aria-label': `Biểu đồ giá trị giao dịch theo ngành hàng, ${periodText}. Số liệu chi tiết ở bảng ngay dưới.` });
+  const cats = shownCategories(s);
+
+  fill(
+    content,
+    h('h2', { class: 'period-title' }, `Số liệu ${periodText}`),
+    cards,
+    h('div', { class: 'charts' },
+      h('section', { class: 'panel', 'aria-labelledby': 'series-h' },
+        h('h2', { id: 'series-h' }, 'Giao dịch theo thời gian'),
+        h('div', { class: 'chart-box' }, seriesCanvas),
+        h('details', null, h('summary', null, 'Xem bảng số liệu'),
+          table('Giao dịch theo thời gian', ['Kỳ', 'Số giao dịch', 'VietQR', 'Thẻ', 'Tiền mặt', 'Không tiền mặt (giá trị)'],
+            s.series.map((p) => [periodLabel(p, s.granularity), count(p.transactionCount), money(p.qrValueVnd), money(p.cardValueVnd), money(p.cashValueVnd), percent(p.cashlessShareByValue)]),
+            [1, 2, 3, 4, 5]),
+        ),
+      ),
+      h('section', { class: 'panel', 'aria-labelledby': 'cat-h' },
+        h('h2', { id: 'cat-h' }, 'Theo ngành hàng'),
+        h('div', { class: 'chart-box' }, catCanvas),
+        h('details', null, h('summary', null, 'Xem bảng số liệu'),
+          table('Theo ngành hàng', ['Ngành hàng', 'Quầy', 'Có QR', 'Không tiền mặt', 'Tiền mặt', 'Tỷ lệ (giá trị)'],
+            cats.map((c) => [c.label, count(c.stalls.total), count(c.stalls.qrEnabled), money(c.cashlessValueVnd), money(c.cashValueVnd), percent(c.cashlessShareByValue)]),
+            [1, 2, 3, 4, 5]),
+        ),
+      ),
+    ),
+    h('section', { class: 'panel', 'aria-labelledby': 'top-h' },
+      h('h2', { id: 'top-h' }, 'Quầy dẫn đầu về thanh toán không tiền mặt'),
+      s.topStalls.length
+        ? h('div', { id: 'top-stalls' },
+            table('Quầy dẫn đầu', ['#', 'Quầy', 'Người bán', 'Ngành hàng', 'Giao dịch không tiền mặt', 'Giá trị không tiền mặt', 'Tỷ lệ (giá trị)'],
+              s.topStalls.map((x, i) => [String(i + 1), h('strong', null, x.code), x.vendorName, CATEGORY_LABELS[x.category] ?? x.category, count(x.cashlessCount), money(x.cashlessValueVnd), percent(x.cashlessShareByValue)]),
+              [0, 4, 5, 6]),
+          )
+        : h('p', { class: 'muted', id: 'top-stalls' }, 'Chưa có giao dịch không tiền mặt trong khoảng thời gian này.'),
+    ),
+  );
+  // Charts are drawn once the canvases are in the page (they size to their box).
+  return [seriesChart(seriesCanvas, s), categoryChart(catCanvas, s)];
+}
+
+async function loadStalls(box: HTMLElement, market: Market): Promise<void> {
+  const body = h('tbody');
+  const more = h('button', { type: 'button', class: 'btn', hidden: true }, 'Xem thêm quầy');
+  const status = h('p', { class: 'muted' }, 'Đang tải…');
+  box.append(
+    status,
+    h('div', { class: 'table-scroll' },
+      h('table', { class: 'table', id: 'stall-list' },
+        h('caption', { class: 'sr-only' }, 'Danh sách quầy'),
+        h('thead', null, h('tr', null, ...['Mã quầy', 'Người bán', 'Điện thoại', 'Ngành hàng', 'Tài khoản nhận tiền', 'Trạng thái', 'Mã QR'].map((c) => h('th', { scope: 'col' }, c)))),
+        body,
+      ),
+    ),
+    more,
+  );
+  let cursor: string | null = null;
+  let shown = 0;
+  const page = async () => {
+    try {
+      const r = await api<{ items: Stall[]; nextCursor: string | null }>(`/markets/${encodeURIComponent(market.id)}/stalls${qs({ limit: STALL_PAGE, cursor })}`, { headers: auth() });
+      for (const x of r.items) {
+        body.append(
+          h('tr', null,
+            h('td', null, h('strong', null, x.code)),
+            h('td', null, x.vendorName),
+            h('td', null, x.vendorPhone ?? '—'),
+            h('td', null, CATEGORY_LABELS[x.category] ?? x.category),
+            h('td', null, x.bankAccount ? `${x.bankAccount.bankName} · ${x.bankAccount.accountNumber}` : h('span', { class: 'muted' }, 'Chưa có (không có mã QR)')),
+            h('td', null, x.status === 'active' ? 'Đang hoạt động' : 'Tạm nghỉ'),
+            h('td', null, x.qrEnabled ? h('a', { href: `/stalls/${encodeURIComponent(x.id)}/qr.png`, target: '_blank', rel: 'noopener' }, 'Xem mã', h('span', { class: 'sr-only' }, ` quầy ${x.code}`)) : '—'),
+          ),
+        );
+      }
+      shown += r.items.length;
+      cursor = r.nextCursor;
+      more.hidden = !cursor;
+      status.textContent = shown ? `${count(shown)}${cursor ? '+' : ''} quầy` : 'Chợ chưa có quầy nào.';
+    } catch (e) {
+      status.replaceWith(errorBox(errorText(e)));
+    }
+  };
+  more.addEventListener('click', () => void page());
+  await page();
+}
+
+void start();

@@ -1,0 +1,61 @@
+/** The API shapes the storefront reads (see the OpenAPI document at /docs). */
+export interface Product {
+  id: string;
+  cooperativeId: string;
+  cooperative: { id: string; name: string; provinceCode: string; provinceName: string };
+  name: string;
+  description: string;
+  priceVnd: number;
+  unit: string;
+  stockQty: number;
+  images: string[];
+  ocop: { group: string; stars: number; level: string; certificateNo: string; decisionNo: string | null; certifiedAt: string; expiresAt: string };
+  status: string;
+  purchasable: boolean;
+}
+
+export interface Page<T> {
+  items: T[];
+  nextCursor: string | null;
+}
+
+export interface Province {
+  code: string;
+  name: string;
+  fullName: string;
+}
+
+export interface Commune {
+  code: string;
+  name: string;
+  fullName: string;
+}
+
+export interface Order {
+  id: string;
+  code: string;
+  checkoutId: string;
+  cooperativeId: string;
+  cooperativeName: string;
+  items: Array<{ productId: string; name: string; unit: string; priceVnd: number; qty: number; lineTotalVnd: number }>;
+  totalVnd: number;
+  status: string;
+  buyer: { name: string; phone: string; email: string | null; address: { provinceCode: string; communeCode: string; line: string } };
+  payment: {
+    method: string;
+    status: string;
+    amountVnd: number;
+    receivedVnd: number;
+    expiresAt: string;
+    reference?: string;
+    bank?: { bankBin: string; bankName: string; accountNumber: string; accountName: string };
+    qrPayload?: string;
+  };
+  createdAt: string;
+  paidAt: string | null;
+}
+
+export interface CheckoutResponse {
+  checkoutId: string;
+  orders: Array<Order & { accessToken: string }>;
+}
