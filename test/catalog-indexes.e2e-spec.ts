@@ -8,6 +8,7 @@ import { seedCatalogDataset } from '../bench/lib/catalog-dataset.js';
 import { CatalogService } from '../src/catalog/catalog.service.js';
 import type { ProductListQuery } from '../src/catalog/dto/product.dto.js';
 import { productByIdQuery } from '../src/catalog/product-queries.js';
+import { encodeCursor } from '../src/common/pagination.js';
 import { createTestApp, type TestApp } from './harness/app.js';
 
 interface PlanNode {
@@ -86,11 +87,14 @@ describe('catalog queries are served by indexes (e2e, EXPLAIN on 20,000 products
     const plans = [await explain(page1.sql, page1.params)];
     if (rows.rows.length > 20) {
       const cursor = page1.cursorOf(rows.rows[19]);
-      const { encodeCursor } = await import('../src/common/pagination.js');
       const page2 = catalog.planList({ ...query, cursor: encodeCursor(cursor) } as ProductListQuery);
       plans.push(await explain(page2.sql, page2.params));
     }
-    if (process.env.SHOW_PLANS) console.log(_what, plans.map((p) => p.map((n) => `${n["Node Type"]}${n["Index Name"] ? `(${n["Index Name"]})` : n["Relation Name"] ? `(${n["Relation Name"]})` : ""}`).join(" > ")).join("\n   page2: "));
+    if (process.env.SHOW_PLANS) {
+      // SHOW_PLANS=1 npm run test:e2e -- test/catalog-indexes prints the scans of each plan.
+      const scans = (plan: PlanNode[]) => plan.map((n) => `${n['Node Type']}${n['Index Name'] ? ` (${n['Index Name']})` : n['Relation Name'] ? ` (${n['Relation Name']})` : ''}`).join(' → ');
+      console.log(`${_what}\n  page 1: ${scans(plans[0])}${plans[1] ? `\n  page 2: ${scans(plans[1])}` : ''}`);
+    }
     for (const plan of plans) {
       const seqScans = plan.filter((n) => n['Node Type'] === 'Seq Scan' && n['Relation Name'] === 'products');
       expect(seqScans).toEqual([]);

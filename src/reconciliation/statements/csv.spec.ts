@@ -347,10 +347,10 @@ describe('parseCsvStatement: errors name the line and the problem', () => {
 });
 
 describe('parseCsvStatement: streaming', () => {
-  it('parses 200,000 generated lines from a Readable one record at a time', async () => {
+  it('parses 50,000 generated lines from a Readable one record at a time (1M-line memory: npm run bench:reconcile)', async () => {
     // Short rows: under jest's vm realm csv-parse pays for every byte (global lookups per
     // character), so bytes, not lines, set this test's time.
-    const ROWS = 200_000;
+    const ROWS = 50_000;
     function* generate(): Generator<string> {
       yield 'NGÂN HÀNG TMCP NGOẠI THƯƠNG VIỆT NAM\nSố tài khoản:,1023456789\n\n';
       yield 'Ngày giao dịch,Ghi có,Ghi nợ,Mô tả\n';
@@ -375,7 +375,7 @@ describe('parseCsvStatement: streaming', () => {
       if (count % 10_000 === 0) peak = Math.max(peak, process.memoryUsage().heapUsed);
     }
     expect(count).toBe(ROWS);
-    expect(credits).toBe(180_000 * 1_000);
+    expect(credits).toBe(ROWS * 0.9 * 1_000);
     expect(lastLine).toBe(ROWS + 4);
     expect(peak - before).toBeLessThan(50 * 1024 * 1024);
   }, 30_000);
