@@ -17,7 +17,7 @@
 import 'reflect-metadata';
 import { rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
-import { cpus, totalmem, platform, release } from 'node:os';
+import { cpus, loadavg, platform, release, totalmem } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
@@ -79,6 +79,7 @@ function log(msg: string): void {
 
 async function main(): Promise<void> {
   const started = new Date();
+  const loadBefore = loadavg().map((x) => x.toFixed(2)).join(' / ');
   rmSync(DATA_DIR, { recursive: true, force: true });
   log(`starting embedded PostgreSQL in ${DATA_DIR}`);
   const server = await startEmbeddedPostgres({ dataDir: DATA_DIR, persistent: false });
@@ -180,7 +181,7 @@ async function main(): Promise<void> {
     lines.push(
       `Machine: ${cpu[0]?.model ?? 'unknown CPU'}, ${cpu.length} logical CPUs, ${(totalmem() / 2 ** 30).toFixed(1)} GiB RAM, ${platform()} ${release()}; ` +
         `Node ${process.version}; PostgreSQL ${pgVersion} (embedded, settings of src/database/embedded-postgres.ts). ` +
-        `The app, the database and the load generator share these CPUs.`,
+        `The app, the database and the load generator share these CPUs (load average 1/5/15 min before the run: ${loadBefore}).`,
     );
     lines.push('');
     lines.push(

@@ -235,6 +235,7 @@ async function ingest(ds: DataSource, stalls: StallRef[], total: number, today: 
   const firstMs = Date.parse(`${first}T00:00:00+07:00`);
   let produced = 0;
   function* batches(): Generator<StallTxnInput[]> {
+    let pending: StallTxnInput[] = [];
     for (let d = 0; d < DAYS; d++) {
       const todayCount = Math.floor(((d + 1) * total) / DAYS) - Math.floor((d * total) / DAYS);
       const cashless = 0.3 + 0.4 * (d / (DAYS - 1)); // adoption grows from 30 % to 70 %
@@ -249,10 +250,18 @@ async function ingest(ds: DataSource, stalls: StallRef[], total: number, today: 
         rows.push({ stallId: s.id, amountVnd, method, occurredAt: new Date(t), t });
       }
       rows.sort((a, b) => a.t - b.t);
-      for (let i = 0; i < rows.length; i += BATCH) {
-        produced += Math.min(BATCH, rows.length - i);
-        yield rows.slice(i, i + BATCH);
+      for (const r of rows) {
+        pending.push(r);
+        if (pending.length === BATCH) {
+          produced += pending.length;
+          yield pending;
+          pending = [];
+        }
       }
+    }
+    if (pending.length) {
+      produced += pending.length;
+      yield pending;
     }
   }
   const it = batches();
@@ -263,7 +272,8 @@ async function ingest(ds: DataSource, stalls: StallRef[], total: number, today: 
     for (;;) {
       const next = it.next();
       if (next.done) return;
-      inserted += await ds.transaction((m) => insertStallTransactionsCount(m, next.value, { source: 'csv' }));
+      const n = await ds.transaction((m) => insertStallTransactionsCount(m, next.value, { source: 'csv' }));
+      inserted += n; // not `inserted += await …`: that reads `inserted` before the await
       const now = performance.now();
       if (now - lastLog > 15_000) {
         lastLog = now;

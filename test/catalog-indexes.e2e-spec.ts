@@ -75,7 +75,7 @@ describe('catalog queries are served by indexes (e2e, EXPLAIN on 20,000 products
     ['a cooperative\'s products, inactive included', { cooperativeId: 'COOP', includeInactive: true }, ['products_cooperative_idx']],
   ];
 
-  it.each(cases)('%s: no Seq Scan on products, page 1 and page 2', async (_what, raw, indexes) => {
+  it.each(cases)('%s: no Seq Scan on products, page 1 and page 2', async (what, raw, indexes) => {
     const query = { ...raw, limit: 20 } as Record<string, string | number | boolean>;
     if (query.cooperativeId === 'COOP') query.cooperativeId = coopId;
     const page1 = catalog.planList(query as ProductListQuery);
@@ -93,7 +93,7 @@ describe('catalog queries are served by indexes (e2e, EXPLAIN on 20,000 products
     if (process.env.SHOW_PLANS) {
       // SHOW_PLANS=1 npm run test:e2e -- test/catalog-indexes prints the scans of each plan.
       const scans = (plan: PlanNode[]) => plan.map((n) => `${n['Node Type']}${n['Index Name'] ? ` (${n['Index Name']})` : n['Relation Name'] ? ` (${n['Relation Name']})` : ''}`).join(' → ');
-      console.log(`${_what}\n  page 1: ${scans(plans[0])}${plans[1] ? `\n  page 2: ${scans(plans[1])}` : ''}`);
+      console.log(`${what}\n  page 1: ${scans(plans[0])}${plans[1] ? `\n  page 2: ${scans(plans[1])}` : ''}`);
     }
     for (const plan of plans) {
       const seqScans = plan.filter((n) => n['Node Type'] === 'Seq Scan' && n['Relation Name'] === 'products');
@@ -104,6 +104,11 @@ describe('catalog queries are served by indexes (e2e, EXPLAIN on 20,000 products
       // The cooperative comes in the same statement (no N+1).
       expect(plan.some((n) => n['Relation Name'] === 'cooperatives')).toBe(true);
     }
+  });
+
+  it('the search index is updated in place (no GIN pending list to scan; migration CatalogTuning)', async () => {
+    const r = await t.db.query(`SELECT reloptions FROM pg_class WHERE relname = 'products_search_idx'`);
+    expect(r.rows[0].reloptions).toEqual(['fastupdate=off']);
   });
 
   it('a product by id uses the primary key', async () => {

@@ -7,6 +7,7 @@ import { bearer, createTestApp, type TestApp } from './harness/app.js';
 import { createMarket, createStall, type CreatedMarket, recordTxn, rollupConsistency } from './fixtures/markets/markets.js';
 import { pdfPageCount, pdfQrPayloads } from './fixtures/markets/pdf.js';
 
+const WEBHOOK_KEY = 'test-bank-webhook-key-markets-0123456789';
 const fixture = (name: string) => readFileSync(fileURLToPath(new URL(`./fixtures/markets/${name}`, import.meta.url)));
 
 /** CSV batches (all or nothing, errors by row), concurrency against the rollups, bank-credit races, multi-page cards. */
@@ -17,7 +18,7 @@ describe('4.0 markets: batches, concurrency, cards (e2e)', () => {
   const k: Record<string, { id: string; code: string; qrPayload: string | null }> = {};
 
   beforeAll(async () => {
-    t = await createTestApp({ clock });
+    t = await createTestApp({ clock, env: { BANK_WEBHOOK_API_KEY: WEBHOOK_KEY } });
     M = await createMarket(t, { name: 'Chợ 4.0 Tân Lập', communeCode: '24121', address: 'Phường Tân Lập' });
     k['K-01'] = await createStall(t, M.key, M.id, { code: 'K-01', category: 'fresh_produce' });
     k['K-02'] = await createStall(t, M.key, M.id, { code: 'K-02', category: 'meat_fish' });
@@ -217,6 +218,31 @@ describe('4.0 markets: batches, concurrency, cards (e2e)', () => {
       expect(pdfPageCount(res.body as Buffer)).toBe(1);
       expect(pdfQrPayloads(res.body as Buffer)).toEqual([]);
     });
+  });
+
+  it('a bank credit to a stall account (bank webhook) becomes one qr transaction of the stall, also on redelivery', async () => {
+    const account = (await t.db.query('SELECT bank_account_number FROM stalls WHERE id = $1', [k['K-02'].id])).rows[0].bank_account_number as string;
+    const notification = {
+      id: 'SEPAY-77001',
+      gateway: 'Vietcombank',
+      transactionDate: '2026-03-19 23:30:00', // Vietnam time: counted on 03-19
+      accountNumber: account,
+      code: null,
+      content: 'NGUYEN VAN A chuyen tien mua thit',
+      transferType: 'in',
+      transferAmount: 185_000,
+      accumulated: 0,
+      subAccount: null,
+      referenceCode: 'FT26078000777',
+      description: '',
+    };
+    for (let i = 0; i < 2; i++) {
+      await t.http.post('/webhooks/bank-transactions').set('Authorization', `Apikey ${WEBHOOK_KEY}`).send(notification).expect(200);
+    }
+    const rows = await t.db.query(`SELECT stall_id, method, amount_vnd::int, source, occurred_at FROM stall_transactions WHERE source = 'bank' AND amount_vnd = 185000`);
+    expect(rows.rows).toEqual([{ stall_id: k['K-02'].id, method: 'qr', amount_vnd: 185_000, source: 'bank', occurred_at: new Date('2026-03-19T16:30:00Z') }]);
+    const day = await t.http.get(`/markets/${M.id}/stats`).set(bearer(M.key)).query({ from: '2026-03-19', to: '2026-03-19' }).expect(200);
+    expect(day.body.totals).toMatchObject({ qrCount: 1, qrValueVnd: 185_000, transactionCount: 1 });
   });
 
   it('a manager of another market cannot upload here', async () => {

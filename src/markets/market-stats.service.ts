@@ -104,7 +104,7 @@ export class MarketStatsService {
     const [stalls, days, stallSums] = await Promise.all([
       this.ds.query(
         `SELECT id, market_id, code, vendor_name, category, status, bank_account_number IS NOT NULL AS qr_enabled
-         FROM stalls WHERE market_id = $1 ORDER BY code`,
+         FROM stalls WHERE market_id = $1 ORDER BY code COLLATE "C"`,
         [marketId],
       ) as Promise<StallInfo[]>,
       this.ds.query(

@@ -157,7 +157,7 @@ export class StallsService {
     const qb = this.repo
       .createQueryBuilder('s')
       .where('s.market_id = :marketId', { marketId })
-      .orderBy('s.code', 'ASC')
+      .orderBy('s.code COLLATE "C"', 'ASC') // byte order: the same under any database locale, like the cursor below
       .limit(limit + 1);
     if (q.category) qb.andWhere('s.category = :c', { c: q.category });
     if (q.status) qb.andWhere('s.status = :st', { st: q.status });
@@ -166,7 +166,7 @@ export class StallsService {
     if (q.codePrefix) qb.andWhere("s.code LIKE :prefix ESCAPE '\\'", { prefix: `${q.codePrefix.trim().toUpperCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%` });
     if (q.cursor) {
       const [code] = decodeCursor(q.cursor, ['s']);
-      qb.andWhere('s.code > :code COLLATE "C"', { code });
+      qb.andWhere('s.code COLLATE "C" > :code', { code });
     }
     const rows = await qb.getMany();
     return toPage(rows, limit, (r) => this.view(r), (r) => [r.code]);
@@ -174,7 +174,7 @@ export class StallsService {
 
   /** Every stall of a market (for cards and statistics), by code. */
   async allOfMarket(marketId: string, opts: { qrEnabledOnly?: boolean; status?: StallStatus } = {}): Promise<StallEntity[]> {
-    const qb = this.repo.createQueryBuilder('s').where('s.market_id = :marketId', { marketId }).orderBy('s.code', 'ASC');
+    const qb = this.repo.createQueryBuilder('s').where('s.market_id = :marketId', { marketId }).orderBy('s.code COLLATE "C"', 'ASC');
     if (opts.qrEnabledOnly) qb.andWhere('s.bank_account_number IS NOT NULL');
     if (opts.status) qb.andWhere('s.status = :st', { st: opts.status });
     return qb.getMany();

@@ -1,0 +1,153 @@
+/**
+ * Browser-test harness: builds the web bundle when it is missing or older than web/, starts
+ * Debian's Chromium through playwright-core, serves the app on a real port, saves screenshots.
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type BrowserContext, chromium, type Page } from 'playwright-core';
+import { projectRoot, webDistDir } from '../../src/web/web-bundle.js';
+import type { TestApp } from '../harness/app.js';
+
+export const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+export const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+const ROOT = projectRoot();
+export const ARTIFACTS = join(ROOT, 'test-artifacts', 'browser');
+
+function newestMtime(dir: string): number {
+  let newest = 0;
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, e.name);
+    newest = Math.max(newest, e.isDirectory() ? newestMtime(p) : statSync(p).mtimeMs);
+  }
+  return newest;
+}
+
+function bundleIsFresh(): boolean {
+  const dist = webDistDir(ROOT);
+  const pages = ['shop.html', 'manage.html'].map((f) => join(dist, f));
+  if (!pages.every((p) => existsSync(p))) return false;
+  const built = Math.min(...pages.map((p) => statSync(p).mtimeMs));
+  return built >= newestMtime(join(ROOT, 'web'));
+}
+
+/**
+ * `npm test` builds the bundle before jest (npm run build:web); a browser test run on its own
+ * builds it here when dist/web is missing or older than web/. A lock folder keeps parallel workers
+ * from building at the same time.
+ */
+export function ensureWebBuild(): void {
+  if (bundleIsFresh()) return;
+  const lock = join(ROOT, 'dist', '.web-build.lock');
+  mkdirSync(join(ROOT, 'dist'), { recursive: true });
+  const deadline = Date.now() + 180_000;
+  for (;;) {
+    try {
+      mkdirSync(lock);
+      break;
+    } catch {
+      if (Date.now() > deadline) rmSync(lock, { recursive: true, force: true });
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 250);
+    }
+  }
+  try {
+    if (!bundleIsFresh()) {
+      execFileSync(process.execPath, [join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', 'web'], { cwd: ROOT, stdio: 'pipe', timeout: 180_000 });
+    }
+  } finally {
+    rmSync(lock, { recursive: true, force: true });
+  }
+}
+
+export interface Browser {
+  context: BrowserContext;
+  close(): Promise<void>;
+}
+
+/** Chromium with a fresh profile. Missing Chromium is a failure with the command that installs it, not a skip. */
+export async function launchBrowser(): Promise<Browser> {
+  if (!existsSync(CHROMIUM)) {
+    throw new Error(
+      `Chromium not found at ${CHROMIUM}: the browser tests drive Debian's Chromium. ` +
+        'Install it with `apt-get update && apt-get install -y chromium` (.ci/run does this in CI), or set CHROMIUM_PATH.',
+    );
+  }
+  const userDataDir = mkdtempSync(join(tmpdir(), 'ocop-chromium-'));
+  const context = await chromium.launchPersistentContext(userDataDir, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: CHROMIUM_ARGS,
+    locale: 'vi-VN',
+    timezoneId: 'Asia/Ho_Chi_Minh',
+    viewport: { width: 1280, height: 900 },
+    reducedMotion: 'reduce',
+    acceptDownloads: true,
+  });
+  context.setDefaultTimeout(15_000);
+  return {
+    context,
+    async close() {
+      await context.close().catch(() => undefined);
+      rmSync(userDataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** The app on a real port of the loopback interface, for the browser. */
+export async function serve(t: TestApp): Promise<string> {
+  await t.app.listen(0, '127.0.0.1');
+  const { port } = t.app.getHttpServer().address() as AddressInfo;
+  return `http://127.0.0.1:${port}`;
+}
+
+/** Script errors and CSP violations (Chromium logs them as console errors) seen by a page. */
+export function watchProblems(page: Page): string[] {
+  const problems: string[] = [];
+  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  page.on('console', (m) => {
+    // A 4xx the page handles (a wrong key, a server 400) is logged by Chromium as a failed load.
+    if (m.type() === 'error' && !/Failed to load resource: the server responded with a status of 4\d\d/.test(m.text())) {
+      problems.push(`console error: ${m.text()}`);
+    }
+  });
+  return problems;
+}
+
+export async function screenshot(page: Page, name: string): Promise<string> {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  const path = join(ARTIFACTS, `${name}.png`);
+  await page.screenshot({ path, fullPage: true });
+  return path;
+}
+
+/** Rendered text (innerText) of the first match, whitespace (and the no-break space Intl puts before ₫) collapsed. */
+export async function text(page: Page, selector: string): Promise<string> {
+  return norm(await page.locator(selector).first().innerText());
+}
+
+export const norm = (s: string) => s.replace(/\s+/g, ' ').trim();
+
+/** Waits until the element's text contains `expected`. */
+export async function waitForText(page: Page, selector: string, expected: string, timeout = 15_000): Promise<void> {
+  await page.waitForFunction(
+    ([sel, want]) => {
+      // runs in the page
+      const el = (globalThis as unknown as { document: { querySelector(s: string): { textContent: string | null } | null } }).document.querySelector(sel);
+      return !!el && (el.textContent ?? '').replace(/\s+/g, ' ').includes(want);
+    },
+    [selector, expected] as const,
+    { timeout },
+  );
+}
