@@ -56,13 +56,13 @@ export class OrdersController {
     return this.orders.getForCaller(id, headerToken ?? q.token, p);
   }
 
-  @Get('orders/:id/qr.png')
+  @Get(['orders/:id/qr.png', 'orders/:id/qr.svg'])
   @Public()
-  @ApiOperation({ summary: 'The order\'s dynamic VietQR as PNG (order token, its cooperative or an admin); ETag, 304' })
-  @ApiProduces('image/png')
+  @ApiOperation({ summary: 'The order\'s dynamic VietQR as PNG or SVG (order token, its cooperative or an admin); ETag, 304' })
+  @ApiProduces('image/png', 'image/svg+xml')
   @ApiHeader({ name: 'X-Order-Token', required: false })
   @ApiMissing()
-  async qrPng(
+  async qrImage(
     @Param('id', UuidParam()) id: string,
     @Query() q: OrderTokenQuery,
     @Headers(ORDER_TOKEN_HEADER) headerToken: string | undefined,
@@ -70,24 +70,8 @@ export class OrdersController {
     @Req() req: Request,
     @Res() res: Response,
   ): Promise<void> {
-    await this.qr.sendQr(res, req, await this.orders.qrPayloadForCaller(id, headerToken ?? q.token, p), 'png');
-  }
-
-  @Get('orders/:id/qr.svg')
-  @Public()
-  @ApiOperation({ summary: 'The order\'s dynamic VietQR as SVG (same access as qr.png)' })
-  @ApiProduces('image/svg+xml')
-  @ApiHeader({ name: 'X-Order-Token', required: false })
-  @ApiMissing()
-  async qrSvg(
-    @Param('id', UuidParam()) id: string,
-    @Query() q: OrderTokenQuery,
-    @Headers(ORDER_TOKEN_HEADER) headerToken: string | undefined,
-    @CurrentPrincipal() p: Principal | undefined,
-    @Req() req: Request,
-    @Res() res: Response,
-  ): Promise<void> {
-    await this.qr.sendQr(res, req, await this.orders.qrPayloadForCaller(id, headerToken ?? q.token, p), 'svg');
+    const payload = await this.orders.qrPayloadForCaller(id, headerToken ?? q.token, p);
+    await this.qr.sendQr(res, req, payload, req.path.endsWith('.svg') ? 'svg' : 'png');
   }
 
   @Post('orders/:id/transitions')
