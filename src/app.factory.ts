@@ -24,7 +24,15 @@ export async function createApp(opts: AppModuleOptions): Promise<NestExpressAppl
     helmet({
       contentSecurityPolicy: {
         useDefaults: true,
-        directives: { 'img-src': ["'self'", 'data:', 'https:'], 'script-src': ["'self'"], 'connect-src': ["'self'"] },
+        directives: {
+          'img-src': ["'self'", 'data:', 'https:'],
+          'script-src': ["'self'"],
+          'connect-src': ["'self'"],
+          // helmet's default upgrade-insecure-requests makes browsers fetch every asset of a page
+          // served over plain http (a LAN address, a host name) as https, which fails: the pages
+          // would not load. Behind TLS, HSTS and the proxy keep traffic on https.
+          'upgrade-insecure-requests': null,
+        },
       },
       crossOriginEmbedderPolicy: false,
     }),

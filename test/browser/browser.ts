@@ -23,6 +23,14 @@ export const CHROMIUM_ARGS = [
   '--disable-sync',
 ];
 
+/**
+ * The pages are opened as http://ocop.test:<port>, a host name Chromium maps to 127.0.0.1: an
+ * origin that is not localhost, like a market office's LAN address. The page is then not a
+ * "secure context" (no crypto.randomUUID, no async clipboard), as on such a network, and any
+ * header that would break plain http (upgrade-insecure-requests) shows up here.
+ */
+export const TEST_HOST = 'ocop.test';
+
 const ROOT = projectRoot();
 export const ARTIFACTS = join(ROOT, 'test-artifacts', 'browser');
 
@@ -88,7 +96,7 @@ export async function launchBrowser(): Promise<Browser> {
   const context = await chromium.launchPersistentContext(userDataDir, {
     executablePath: CHROMIUM,
     headless: true,
-    args: CHROMIUM_ARGS,
+    args: [...CHROMIUM_ARGS, `--host-resolver-rules=MAP ${TEST_HOST} 127.0.0.1`],
     locale: 'vi-VN',
     timezoneId: 'Asia/Ho_Chi_Minh',
     viewport: { width: 1280, height: 900 },
@@ -105,12 +113,15 @@ export async function launchBrowser(): Promise<Browser> {
   };
 }
 
-/** The app on a real port of the loopback interface, for the browser. */
+/** The app on a real port of the loopback interface; the base URL the browser opens (see TEST_HOST). */
 export async function serve(t: TestApp): Promise<string> {
   await t.app.listen(0, '127.0.0.1');
   const { port } = t.app.getHttpServer().address() as AddressInfo;
-  return `http://127.0.0.1:${port}`;
+  return `http://${TEST_HOST}:${port}`;
 }
+
+/** Chromium's notes that helmet's isolation headers do nothing on a plain-http origin: not page errors. */
+const HTTP_ORIGIN_NOTES = [/Cross-Origin-Opener-Policy header has been ignored/, /origin-keyed agent cluster/];
 
 /** Script errors and CSP violations (Chromium logs them as console errors) seen by a page. */
 export function watchProblems(page: Page): string[] {
@@ -118,8 +129,9 @@ export function watchProblems(page: Page): string[] {
   page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
   page.on('console', (m) => {
     // A 4xx the page handles (a wrong key, a server 400) is logged by Chromium as a failed load.
-    if (m.type() === 'error' && !/Failed to load resource: the server responded with a status of 4\d\d/.test(m.text())) {
-      problems.push(`console error: ${m.text()}`);
+    const t = m.text();
+    if (m.type() === 'error' && !/Failed to load resource: the server responded with a status of 4\d\d/.test(t) && !HTTP_ORIGIN_NOTES.some((re) => re.test(t))) {
+      problems.push(`console error: ${t}`);
     }
   });
   return problems;
@@ -141,13 +153,19 @@ export const norm = (s: string) => s.replace(/\s+/g, ' ').trim();
 
 /** Waits until the element's text contains `expected`. */
 export async function waitForText(page: Page, selector: string, expected: string, timeout = 15_000): Promise<void> {
-  await page.waitForFunction(
-    ([sel, want]) => {
-      // runs in the page
-      const el = (globalThis as unknown as { document: { querySelector(s: string): { textContent: string | null } | null } }).document.querySelector(sel);
-      return !!el && (el.textContent ?? '').replace(/\s+/g, ' ').includes(want);
-    },
-    [selector, expected] as const,
-    { timeout },
-  );
+  try {
+    await page.waitForFunction(
+      ([sel, want]) => {
+        // runs in the page
+        const el = (globalThis as unknown as { document: { querySelector(s: string): { textContent: string | null } | null } }).document.querySelector(sel);
+        return !!el && (el.textContent ?? '').replace(/\s+/g, ' ').includes(want);
+      },
+      [selector, expected] as const,
+      { timeout },
+    );
+  } catch (e) {
+    const shot = await screenshot(page, `failed-${selector.replace(/[^\w-]+/g, '_')}`).catch(() => 'none');
+    const seen = await page.locator(selector).first().textContent({ timeout: 1000 }).catch(() => '(no such element)');
+    throw new Error(`${selector} should contain ${JSON.stringify(expected)}; it shows ${JSON.stringify(seen)} (screenshot ${shot})`, { cause: e });
+  }
 }

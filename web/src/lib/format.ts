@@ -5,7 +5,7 @@ const vnd = new Intl.NumberFormat('vi-VN', { style: 'currency', currency: 'VND' 
 const num = new Intl.NumberFormat('vi-VN');
 const pct = new Intl.NumberFormat('vi-VN', { style: 'percent', maximumFractionDigits: 1 });
 const compact = new Intl.NumberFormat('vi-VN', { notation: 'compact', maximumFractionDigits: 1 });
-const dateTime = new Intl.DateTimeFormat('vi-VN', { dateStyle: 'short', timeStyle: 'short', timeZone: TIME_ZONE });
+const dateTime = new Intl.DateTimeFormat('vi-VN', { hour: '2-digit', minute: '2-digit', day: '2-digit', month: '2-digit', year: 'numeric', timeZone: TIME_ZONE });
 const dayFmt = new Intl.DateTimeFormat('vi-VN', { day: '2-digit', month: '2-digit', year: 'numeric', timeZone: 'UTC' });
 const ymd = new Intl.DateTimeFormat('en-CA', { year: 'numeric', month: '2-digit', day: '2-digit', timeZone: TIME_ZONE });
 
@@ -16,7 +16,7 @@ export const count = (n: number): string => num.format(n);
 export const percent = (f: number | null | undefined): string => (f === null || f === undefined ? '—' : pct.format(f));
 /** 1250000 → "1,3 Tr" (chart axes). */
 export const compactNumber = (n: number): string => compact.format(n);
-/** An ISO instant → "14:05 27/11/26" in Vietnam time. */
+/** An ISO instant → "14:05 27/11/2026" in Vietnam time. */
 export const dateTimeVn = (iso: string): string => dateTime.format(new Date(iso));
 /** A calendar date "2026-03-01" → "01/03/2026". */
 export const calendarDate = (d: string): string => dayFmt.format(new Date(`${d}T00:00:00Z`));

@@ -29,7 +29,7 @@ export function errorBox(message: string): HTMLElement {
   return h('div', { class: 'alert alert-error', role: 'alert' }, message);
 }
 
-/** Sets the page title and moves focus to the main heading (for screen readers after navigation). */
+/** The document title: "<page> – Chợ OCOP". */
 export function titled(title: string): void {
   document.title = `${title} – Chợ OCOP`;
 }

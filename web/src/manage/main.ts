@@ -73,6 +73,13 @@ async function start(notice?: string): Promise<void> {
   await dashboard(main, market);
 }
 
+/** "02 Phan Chu Trinh, Phường Buôn Ma Thuột, Tỉnh Đắk Lắk" without repeating what the address already says. */
+function place(m: Market): string {
+  const parts = [m.address];
+  for (const p of [m.communeName, m.provinceName]) if (p && !m.address.toLowerCase().includes(p.toLowerCase())) parts.push(p);
+  return parts.join(', ');
+}
+
 function signInForm(main: HTMLElement, market: Market, notice?: string): void {
   const input = h('input', { type: 'password', id: 'api-key', name: 'apiKey', autocomplete: 'off', spellcheck: 'false', required: true, 'aria-describedby': 'api-key-hint api-key-err' });
   const err = h('p', { class: 'field-error', id: 'api-key-err', hidden: true });
@@ -115,7 +122,7 @@ function signInForm(main: HTMLElement, market: Market, notice?: string): void {
       else fail(errorText(ex));
     }
   });
-  fill(main, h('h1', null, market.name), h('p', { class: 'muted' }, [market.address, market.communeName, market.provinceName].filter(Boolean).join(', ')), form);
+  fill(main, h('h1', null, market.name), h('p', { class: 'muted' }, place(market)), form);
   input.focus();
 }
 
@@ -209,7 +216,7 @@ async function dashboard(main: HTMLElement, market: Market): Promise<void> {
   fill(
     main,
     h('h1', null, market.name),
-    h('p', { class: 'muted' }, [market.address, market.communeName, market.provinceName].filter(Boolean).join(', ')),
+    h('p', { class: 'muted' }, place(market)),
     form,
     tools,
     content,
@@ -289,7 +296,7 @@ function renderStats(content: HTMLElement, s: MarketStats): Chart[] {
     card('active', 'Quầy có giao dịch không tiền mặt', count(st.active), `${percent(st.activeShare)} số quầy`),
     card('share-count', 'Không tiền mặt – theo số giao dịch', percent(t.cashlessShareByCount), `${count(t.cashlessCount)}/${count(t.transactionCount)} giao dịch`),
     card('share-value', 'Không tiền mặt – theo giá trị', percent(t.cashlessShareByValue), `${money(t.cashlessValueVnd)} / ${money(t.valueVnd)}`),
-    card('cashless-value', 'Doanh số không tiền mặt', money(t.cashlessValueVnd), `VietQR ${money(t.qrValueVnd)} · thẻ ${money(t.cardValueVnd)} · tiền mặt ${money(t.cashValueVnd)}`),
+    card('cashless-value', 'Doanh số không tiền mặt', money(t.cashlessValueVnd), `VietQR ${money(t.qrValueVnd)} · thẻ ${money(t.cardValueVnd)}`),
   );
 
   const seriesCanvas = h('canvas', { id: 'chart-series', role: 'img', 'aria-label': `Biểu đồ giá trị giao dịch theo phương thức thanh toán, ${periodText}. Số liệu chi tiết ở bảng ngay dưới.` });

@@ -233,7 +233,9 @@ function checkoutForm(views: LineView[]): HTMLElement {
     showSummary(list.map(([k, msg]) => ({ msg, target: fields[k].control })));
     return list.length === 0;
   };
-  for (const c of Object.values(ctl)) c.addEventListener('change', () => touched && showClientErrors());
+  // After a first submit, messages follow the typing. Not on blur ('change' of a text input): the
+  // layout would shift under a click on the submit button and the click would be lost.
+  for (const c of Object.values(ctl)) c.addEventListener(c instanceof HTMLSelectElement ? 'change' : 'input', () => touched && showClientErrors());
 
   function showSummary(items: Array<{ msg: string; target?: HTMLElement }>): void {
     if (!items.length) {

@@ -1,10 +1,10 @@
-import { apiResponse, ApiError } from '../lib/api.js';
+import { api, apiResponse, ApiError } from '../lib/api.js';
 import { fill, h } from '../lib/dom.js';
 import { countdown, dateTimeVn, money } from '../lib/format.js';
 import { errorBox, errorText, titled, toast } from '../lib/ui.js';
 import { ORDER_STATUS, PAID_STATUSES } from './labels.js';
 import { orders } from './store.js';
-import type { Order } from './types.js';
+import type { Commune, Order, Province } from './types.js';
 
 const POLL_MS = 2500;
 /** After the window ends the server's sweep expires the order (or a last-second transfer pays it): keep asking a while. */
@@ -88,6 +88,7 @@ export async function orderPage(main: HTMLElement, id: string): Promise<void> {
         )
       : h('section', { class: 'panel', id: 'payment' }, h('p', null, 'Đơn hàng thanh toán bằng thẻ.'));
 
+  const address = h('p', { class: 'muted', id: 'ship-address' }, order.buyer.address.line);
   const siblings = orders.all().filter((o) => o.checkoutId === order.checkoutId && o.id !== id);
   fill(
     main,
@@ -116,9 +117,12 @@ export async function orderPage(main: HTMLElement, id: string): Promise<void> {
     h('section', { class: 'panel', 'aria-labelledby': 'ship-h' },
       h('h2', { id: 'ship-h' }, 'Giao đến'),
       h('p', null, `${order.buyer.name} · ${order.buyer.phone}`),
-      h('p', { class: 'muted' }, order.buyer.address.line),
+      address,
     ),
   );
+  void placeName(order.buyer.address.provinceCode, order.buyer.address.communeCode).then((place) => {
+    if (place) address.textContent = `${order.buyer.address.line}, ${place}`;
+  });
 
   // ---- dynamic parts ------------------------------------------------------------------------
   let shown: View | undefined;
@@ -192,6 +196,21 @@ export async function orderPage(main: HTMLElement, id: string): Promise<void> {
     if (!document.hidden && !FINAL.has(order.status)) void poll();
   });
   schedule();
+}
+
+/** "Phường Buôn Ma Thuột, Tỉnh Đắk Lắk" from the reference data (best effort). */
+async function placeName(provinceCode: string, communeCode: string): Promise<string | null> {
+  try {
+    const [provinces, communes] = await Promise.all([
+      api<{ items: Province[] }>('/regions/provinces'),
+      api<{ items: Commune[] }>(`/regions/provinces/${encodeURIComponent(provinceCode)}/communes`),
+    ]);
+    const p = provinces.items.find((x) => x.code === provinceCode);
+    const c = communes.items.find((x) => x.code === communeCode);
+    return p && c ? `${c.fullName}, ${p.fullName}` : null;
+  } catch {
+    return null;
+  }
 }
 
 /** The QR image, fetched with the token header and shown as a data: URL (no token in any URL). */

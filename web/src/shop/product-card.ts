@@ -47,7 +47,7 @@ export function productCard(p: Product): HTMLElement {
       h('p', { class: 'price' }, money(p.priceVnd), h('span', { class: 'unit' }, ` / ${p.unit}`)),
       h('p', { class: 'coop muted' }, `${p.cooperative.name} · ${p.cooperative.provinceName}`),
       p.purchasable
-        ? h('button', { type: 'button', class: 'btn btn-primary', 'aria-label': `Thêm ${p.name} vào giỏ`, onclick: () => addToCart(p, 1) }, 'Thêm vào giỏ')
+        ? h('button', { type: 'button', class: 'btn btn-primary', onclick: () => addToCart(p, 1) }, 'Thêm vào giỏ', h('span', { class: 'sr-only' }, `: ${p.name}`))
         : h('button', { type: 'button', class: 'btn', disabled: true }, 'Tạm hết hàng'),
     ),
   );
