@@ -6,7 +6,7 @@ import { assertCooperativeAccess } from '../auth/ownership.js';
 import type { Principal } from '../auth/principal.js';
 import { Clock, vietnamDate } from '../common/clock.js';
 import { Conflict, type FieldProblem, InvalidInput, NotFound, Unauthorized } from '../common/errors.js';
-import { decodeCursor, encodeCursor, type Page, pageLimit, toPage } from '../common/pagination.js';
+import { decodeCursor, type Page, pageLimit, toPage } from '../common/pagination.js';
 import type { CooperativeEntity } from '../cooperatives/cooperative.entity.js';
 import { CooperativesService } from '../cooperatives/cooperatives.service.js';
 import { RegionsService } from '../regions/regions.service.js';

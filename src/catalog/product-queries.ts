@@ -15,7 +15,8 @@
 import type { OcopGroup } from './ocop.js';
 import { toTsQuery } from './search-text.js';
 
-export type ProductSort = 'relevance' | 'price_asc' | 'price_desc' | 'newest' | 'stars';
+export const PRODUCT_SORTS = ['relevance', 'price_asc', 'price_desc', 'newest', 'stars'] as const;
+export type ProductSort = (typeof PRODUCT_SORTS)[number];
 
 export interface ProductListFilters {
   /** Sanitized search words, or null for a plain list. */

@@ -24,6 +24,7 @@ import {
 import { MAX_VND } from '../../common/money.js';
 import { PageQuery } from '../../common/pagination.js';
 import { isCalendarDate, OCOP_GROUPS, OCOP_LEVELS, OCOP_STARS, type OcopGroup, type OcopStars } from '../ocop.js';
+import { PRODUCT_SORTS, type ProductSort } from '../product-queries.js';
 
 export const MAX_IMAGES = 10;
 export const MAX_STOCK = 1_000_000_000;
@@ -265,9 +266,6 @@ export class UpdateProductDto {
   @Type(() => UpdateOcopDto)
   ocop?: UpdateOcopDto;
 }
-
-export const PRODUCT_SORTS = ['relevance', 'price_asc', 'price_desc', 'newest', 'stars'] as const;
-export type ProductSort = (typeof PRODUCT_SORTS)[number];
 
 /** `limit`/`cursor` from PageQuery; a cursor is valid only for the query and sort that produced it. */
 export class ProductListQuery extends PageQuery {
