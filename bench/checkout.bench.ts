@@ -37,7 +37,8 @@ import { RegionsService } from '../src/regions/regions.service.js';
 import { RESULTS_FILE, startBenchPostgres } from './lib/bench-postgres.js';
 import { seedCatalogDataset } from './lib/catalog-dataset.js';
 import { runHttpRound, type RoundResult } from './lib/http-rounds.js';
-import { machineLine } from './lib/machine.js';
+import { mainThreadCpuMs, postgresCpuMs, postmasterPid } from './lib/cpu-time.js';
+import { loadAverage, machineLine } from './lib/machine.js';
 import { writeResultsSection } from './lib/results.js';
 import { ms, summarize } from './lib/stats.js';
 
@@ -71,15 +72,32 @@ interface SideStats {
   elapsedMs: number;
   latencies: number[];
   perRound: number[];
+  /** CPU ms of this process's main thread (the app, or the raw SQL clients) and of PostgreSQL. */
+  cpuMain: number;
+  cpuPg: number;
 }
 
-const newSide = (): SideStats => ({ ok: 0, errors: 0, elapsedMs: 0, latencies: [], perRound: [] });
-function addRound(s: SideStats, r: { ok: number; errors: number; elapsedMs: number; latencies: number[] }): void {
+const newSide = (): SideStats => ({ ok: 0, errors: 0, elapsedMs: 0, latencies: [], perRound: [], cpuMain: 0, cpuPg: 0 });
+function addRound(s: SideStats, r: { ok: number; errors: number; elapsedMs: number; latencies: number[] }, cpu?: { main: number; pg: number }): void {
   s.ok += r.ok;
   s.errors += r.errors;
   s.elapsedMs += r.elapsedMs;
   s.latencies.push(...r.latencies);
   s.perRound.push((r.ok / r.elapsedMs) * 1000);
+  if (cpu) {
+    s.cpuMain += cpu.main;
+    s.cpuPg += cpu.pg;
+  }
+}
+
+/** Runs `fn`, returning its result and the CPU ms the main thread and PostgreSQL used meanwhile. */
+async function withCpu<T>(pgPid: number | null, fn: () => Promise<T>): Promise<[T, { main: number; pg: number } | undefined]> {
+  const m0 = mainThreadCpuMs();
+  const p0 = pgPid === null ? null : postgresCpuMs(pgPid);
+  const r = await fn();
+  const m1 = mainThreadCpuMs();
+  const p1 = pgPid === null ? null : postgresCpuMs(pgPid);
+  return [r, m0 === null || m1 === null || p0 === null || p1 === null ? undefined : { main: m1 - m0, pg: p1 - p0 }];
 }
 const rate = (s: SideStats): number => (s.ok / s.elapsedMs) * 1000;
 
@@ -288,17 +306,20 @@ async function main(): Promise<void> {
 
     const A = newSide();
     const B = newSide();
+    const pgPid = postmasterPid(db.dataDir);
     for (let r = 1; r <= ROUNDS; r++) {
-      const a = await httpRound(ROUND_MS);
+      const [a, cpuA] = await withCpu(pgPid, () => httpRound(ROUND_MS));
       if (a.errors) throw new Error(`round ${r} A: ${a.errors} failed checkouts, first: ${a.firstError}`);
-      addRound(A, a);
-      const b = await sqlRound(sqlClients, productsB, buyers, today, config.paymentTtlMinutes, ROUND_MS);
+      addRound(A, a, cpuA);
+      const [b, cpuB] = await withCpu(pgPid, () => sqlRound(sqlClients, productsB, buyers, today, config.paymentTtlMinutes, ROUND_MS));
       if (b.errors) throw new Error(`round ${r} B: ${b.errors} failed checkouts, first: ${b.firstError}`);
-      addRound(B, b);
+      addRound(B, b, cpuB);
       log(`round ${r}: A (HTTP) ${A.perRound.at(-1)!.toFixed(0)}/s, B (raw SQL) ${B.perRound.at(-1)!.toFixed(0)}/s`);
     }
     const ratio = rate(A) / rate(B);
+    const cpuPer = (s: SideStats) => ({ main: s.cpuMain / s.ok, pg: s.cpuPg / s.ok });
     log(`checkouts/s: app ${rate(A).toFixed(1)}, raw SQL ${rate(B).toFixed(1)}, ratio ${ratio.toFixed(2)}`);
+    log(`CPU ms per checkout: app thread ${cpuPer(A).main.toFixed(2)} + PostgreSQL ${cpuPer(A).pg.toFixed(2)}; raw SQL clients ${cpuPer(B).main.toFixed(2)} + PostgreSQL ${cpuPer(B).pg.toFixed(2)}`);
 
     // Orders for part 2, made untimed by the raw SQL path (it knows their access tokens).
     const qrOrders: CreatedOrder[] = [];

@@ -21,10 +21,10 @@
  * This file is also the load worker (when run as a worker thread).
  */
 import 'reflect-metadata';
-import { existsSync, readFileSync, rmSync, statfsSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, statfsSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { cpus, platform, release, totalmem } from 'node:os';
+import { cpus, loadavg, platform, release, totalmem } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
@@ -141,6 +141,46 @@ const WARMUP = 80;
 
 const log = (m: string) => console.log(`[bench:market] ${m}`);
 const fmt = (n: number, d = 0) => n.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d });
+
+/**
+ * CPU seconds used so far by the client backends of the benchmark database (the processes serving
+ * the app's and the ingest's connections; not autovacuum or other background workers) — Linux /proc;
+ * NaN elsewhere. With this process's own CPU time it turns wall-clock figures taken on a busy
+ * shared machine into a cost per transaction/request. Connections must stay open across a
+ * measurement (pools do): a backend that exits takes its count with it.
+ */
+function pgCpuSeconds(): number {
+  try {
+    const pid = Number(readFileSync(join(DATA_DIR, 'postmaster.pid'), 'utf8').split('\n')[0]);
+    let ticks = 0;
+    for (const entry of readdirSync('/proc')) {
+      if (!/^\d+$/.test(entry)) continue;
+      try {
+        const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+        const f = stat.slice(stat.lastIndexOf(')') + 2).split(' '); // fields from #3 (state) on
+        if (Number(f[1]) !== pid) continue;
+        const cmd = readFileSync(`/proc/${entry}/cmdline`, 'utf8');
+        if (!cmd.includes(` ${DB} `)) continue; // "postgres: postgres ocop_bench_market 127.0.0.1(…) idle"
+        ticks += Number(f[11]) + Number(f[12]); // utime + stime
+      } catch {
+        /* gone */
+      }
+    }
+    return ticks / 100; // USER_HZ
+  } catch {
+    return NaN;
+  }
+}
+
+/** CPU seconds of this process (app, load generator thread, data generator). */
+function nodeCpuSeconds(): number {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1e6;
+}
+
+function cpuNow(): { pg: number; node: number } {
+  return { pg: pgCpuSeconds(), node: nodeCpuSeconds() };
+}
 
 /** mulberry32 */
 function prng(seed: number): () => number {
@@ -348,7 +388,7 @@ async function main(): Promise<void> {
   try {
     const pgVersion = (await admin.query('SHOW server_version')).rows[0].server_version as string;
     const exists = (await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [DB])).rowCount;
-    let ingestFigures: { ms: number; inserted: number; setupMs: number } | null = null;
+    let ingestFigures: { ms: number; inserted: number; setupMs: number; pgCpu: number; nodeCpu: number; load: number[] } | null = null;
     const today = vietnamDate(new Date());
     if (!reuse || !exists) {
       await admin.query(`DROP DATABASE IF EXISTS ${DB} WITH (FORCE)`);
@@ -364,9 +404,16 @@ async function main(): Promise<void> {
       await ds.initialize();
       const stalls = ((await ds.query('SELECT id, bank_account_number IS NOT NULL AS qr FROM stalls ORDER BY id')) as StallRef[]).map((s) => ({ id: s.id, qr: s.qr }));
       log(`${MARKETS} markets, ${fmt(stalls.length)} stalls; ingesting ${fmt(TRANSACTIONS)} transactions over ${DAYS} days ending ${today} (batches of ${fmt(BATCH)}, ${WRITERS} writers)…`);
+      const cpu0 = cpuNow();
+      const load0 = loadavg()[0];
       const r = await ingest(ds, stalls, TRANSACTIONS, today);
-      ingestFigures = { ...r, setupMs };
-      log(`ingested ${fmt(r.inserted)} in ${(r.ms / 1000).toFixed(1)} s: ${fmt(r.inserted / (r.ms / 1000))} transactions/s`);
+      const cpu1 = cpuNow();
+      const load1 = loadavg()[0];
+      ingestFigures = { ...r, setupMs, pgCpu: cpu1.pg - cpu0.pg, nodeCpu: cpu1.node - cpu0.node, load: [load0, load1] };
+      log(
+        `ingested ${fmt(r.inserted)} in ${(r.ms / 1000).toFixed(1)} s: ${fmt(r.inserted / (r.ms / 1000))} transactions/s; ` +
+          `CPU ${(cpu1.pg - cpu0.pg).toFixed(0)} s PostgreSQL + ${(cpu1.node - cpu0.node).toFixed(0)} s Node; load average ${load0.toFixed(1)} → ${load1.toFixed(1)}`,
+      );
       const a0 = performance.now();
       await ds.query('VACUUM (ANALYZE) stall_daily_rollups, stall_monthly_rollups, market_daily_rollups, market_monthly_rollups, stalls, markets');
       await ds.query('ANALYZE stall_transactions');
@@ -379,7 +426,7 @@ async function main(): Promise<void> {
       await ds.initialize();
       log('reusing the dataset of a previous run (--reuse)');
     }
-    const meta = ((await ds.query(`SELECT value FROM app_meta WHERE key = 'bench_market'`)) as Array<{ value: { ms: number; inserted: number; setupMs: number; today: string; batch: number; writers: number } }>)[0]?.value;
+    const meta = ((await ds.query(`SELECT value FROM app_meta WHERE key = 'bench_market'`)) as Array<{ value: { ms: number; inserted: number; setupMs: number; pgCpu: number; nodeCpu: number; load: number[]; today: string; batch: number; writers: number } }>)[0]?.value;
     const dataToday = meta?.today ?? today;
     const sizes = (await ds.query(
       `SELECT c.relname AS name, pg_total_relation_size(c.oid) AS total, pg_relation_size(c.oid) AS heap, c.reltuples::bigint AS rows
@@ -454,14 +501,18 @@ async function main(): Promise<void> {
         target: false,
       },
     ];
-    const results: Array<{ name: string; lat: Latency; target: boolean }> = [];
+    const results: Array<{ name: string; lat: Latency; target: boolean; cpuMs: number; load: number }> = [];
     for (const s of scenarios) {
       const req = (i: number) => ({ path: s.path(i), headers: s.key(i) ? { authorization: `Bearer ${s.key(i)}` } : ({} as Record<string, string>) });
       await runLoad({ port, clients: CLIENTS, requests: Array.from({ length: WARMUP }, (_, i) => req(i)) });
+      const c0 = cpuNow();
+      const load = loadavg()[0];
       const lat = summarize(await runLoad({ port, clients: CLIENTS, requests: Array.from({ length: REQUESTS }, (_, i) => req(i)) }));
+      const c1 = cpuNow();
       if (lat.errors) throw new Error(`${s.name}: ${lat.errors} errors`);
-      results.push({ name: s.name, lat, target: s.target });
-      log(`${s.name}: p50 ${lat.p50.toFixed(1)} ms, p95 ${lat.p95.toFixed(1)} ms, p99 ${lat.p99.toFixed(1)} ms, ${lat.rps.toFixed(0)} req/s`);
+      const cpuMs = ((c1.pg - c0.pg + (c1.node - c0.node)) * 1000) / REQUESTS;
+      results.push({ name: s.name, lat, target: s.target, cpuMs, load });
+      log(`${s.name}: p50 ${lat.p50.toFixed(1)} ms, p95 ${lat.p95.toFixed(1)} ms, p99 ${lat.p99.toFixed(1)} ms, ${lat.rps.toFixed(0)} req/s, CPU ${cpuMs.toFixed(1)} ms/request, load ${load.toFixed(1)}`);
     }
 
     // The service alone (no HTTP, no auth, one at a time): a one-year market request.
@@ -502,6 +553,14 @@ async function main(): Promise<void> {
           'Transaction ids are time-ordered UUIDs (market_uuid_v7()). Setup of markets and stalls (not measured): ' +
           `${(meta.setupMs / 1000).toFixed(1)} s.`,
       );
+      lines.push('');
+      const cpuTotal = meta.pgCpu + meta.nodeCpu;
+      lines.push(
+        `CPU used by the ingest: ${fmt(meta.pgCpu)} s PostgreSQL + ${fmt(meta.nodeCpu)} s Node (data generation included) = ` +
+          `**${((cpuTotal * 1e6) / meta.inserted).toFixed(0)} µs of CPU per transaction**, ${fmt(meta.inserted / cpuTotal)} transactions per CPU-second; ` +
+          `load average (1 min) ${meta.load[0].toFixed(1)} at the start, ${meta.load[1].toFixed(1)} at the end on ${cpus().length} CPUs ` +
+          '(other sessions were running: the wall-clock rate is what was left for this benchmark).',
+      );
     } else {
       lines.push('Ingest: not measured in this run (--reuse).');
     }
@@ -517,13 +576,18 @@ async function main(): Promise<void> {
         `Target: p95 ≤ ${TARGET_P95_MS} ms.`,
     );
     lines.push('');
-    lines.push('| Scenario | p50 ms | p95 ms | p99 ms | mean ms | req/s | KiB/response | Target |');
-    lines.push('|---|---:|---:|---:|---:|---:|---:|:---:|');
+    lines.push('| Scenario | p50 ms | p95 ms | p99 ms | mean ms | req/s | KiB/response | CPU ms/request | load avg | Target |');
+    lines.push('|---|---:|---:|---:|---:|---:|---:|---:|---:|:---:|');
     for (const r of results) {
       lines.push(
-        `| ${r.name} | ${r.lat.p50.toFixed(1)} | ${r.lat.p95.toFixed(1)} | ${r.lat.p99.toFixed(1)} | ${r.lat.mean.toFixed(1)} | ${r.lat.rps.toFixed(0)} | ${r.lat.kb.toFixed(1)} | ${r.target ? (r.lat.p95 <= TARGET_P95_MS ? 'met' : 'missed') : '–'} |`,
+        `| ${r.name} | ${r.lat.p50.toFixed(1)} | ${r.lat.p95.toFixed(1)} | ${r.lat.p99.toFixed(1)} | ${r.lat.mean.toFixed(1)} | ${r.lat.rps.toFixed(0)} | ${r.lat.kb.toFixed(1)} | ${r.cpuMs.toFixed(1)} | ${r.load.toFixed(1)} | ${r.target ? (r.lat.p95 <= TARGET_P95_MS ? 'met' : 'missed') : '–'} |`,
       );
     }
+    lines.push('');
+    lines.push(
+      '"CPU ms/request": CPU time of PostgreSQL plus this process (app and load generator) during the scenario, divided by its requests — ' +
+        'the cost of a request, independent of what else ran on the machine. "load avg": the 1-minute load average when the scenario started.',
+    );
     lines.push('');
     lines.push(`One year of one market through MarketStatsService alone (no HTTP, no auth, one request at a time): median ${aloneMedian.toFixed(1)} ms over 30 calls. Statistics never read \`stall_transactions\`.`);
     writeSection(lines.join('\n'));

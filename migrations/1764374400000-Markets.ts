@@ -15,8 +15,10 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  * The rollups are derived data written only by that insert path, from stall_transactions rows whose
  * (stall_id, market_id) has just passed its foreign key: they carry no foreign keys of their own (a
  * check per new rollup row would cost as much as the one on the transaction, for nothing), and a
- * fillfactor of 80 leaves room on each page for HOT updates (the counters are not indexed), so the
- * constant `+=` updates do not touch the indexes.
+ * fillfactor of 80 leaves room on each page for HOT updates of the stall×day rows (their counters are
+ * not indexed). The two tables read most per request carry their counters in a covering index
+ * (market×day: the series; stall×month: a market's per-stall sums), trading HOT updates there for
+ * index-only scans.
  */
 export class Markets1764374400000 implements MigrationInterface {
   name = 'Markets1764374400000';
@@ -125,13 +127,18 @@ export class Markets1764374400000 implements MigrationInterface {
         ${counters},
         PRIMARY KEY (stall_id, month)
       ) WITH (fillfactor = 80)`);
-    await q.query(`CREATE INDEX stall_monthly_rollups_market_month_idx ON stall_monthly_rollups (market_id, month)`);
+    // Covering: a market's per-stall sums over whole months are an index-only scan.
+    await q.query(
+      `CREATE INDEX stall_monthly_rollups_market_month_idx ON stall_monthly_rollups (market_id, month)
+       INCLUDE (stall_id, qr_count, qr_value, card_count, card_value, cash_count, cash_value)`,
+    );
     await q.query(`
       CREATE TABLE market_daily_rollups (
         market_id uuid NOT NULL,
         day date NOT NULL,
         ${counters},
-        PRIMARY KEY (market_id, day)
+        -- Covering: a market's time series is an index-only scan.
+        PRIMARY KEY (market_id, day) INCLUDE (qr_count, qr_value, card_count, card_value, cash_count, cash_value)
       ) WITH (fillfactor = 80)`);
     await q.query(`
       CREATE TABLE market_monthly_rollups (

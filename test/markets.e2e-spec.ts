@@ -534,6 +534,25 @@ describe('4.0 markets (e2e)', () => {
       expect(res.body.stalls).toEqual(stallCounts(4, 1, 3, 0.75, 3, 0.75));
     });
 
+    it('reads a mostly-covered month as the whole month minus the days outside the period', async () => {
+      // 2026-03-03 … 2026-03-31: March minus 03-01 and 03-02 (2 daily rows instead of 29 days).
+      const res = await stats(A.id, { from: '2026-03-03', to: '2026-03-31' }).expect(200);
+      expect(res.body.totals).toEqual(fig([4, 195_000], [0, 0], [1, 10_000], 0.8, 0.9512));
+      expect(res.body.topStalls.map((x: { code: string; cashlessValueVnd: number }) => [x.code, x.cashlessValueVnd])).toEqual([
+        ['A-01', 85_000],
+        ['C-01', 80_000],
+        ['B-02', 30_000],
+      ]);
+      expect(res.body.stalls).toEqual(stallCounts(4, 1, 3, 0.75, 2, 0.5));
+      const cat = Object.fromEntries(res.body.byCategory.map((c: { category: string }) => [c.category, c]));
+      expect(cat.meat_fish).toMatchObject(fig([0, 0], [0, 0], [0, 0], null, null));
+      const ranking = await t.http.get('/markets/stats').set(bearer(t.adminKey)).query({ provinceCode: '66', from: '2026-03-03', to: '2026-03-31' }).expect(200);
+      expect(ranking.body.items.map((i: { marketId: string; rank: number; stalls: { active: number }; cashlessShareByCount: number; cashlessShareByValue: number }) => [i.marketId, i.rank, i.stalls.active, i.cashlessShareByCount, i.cashlessShareByValue])).toEqual([
+        [A.id, 1, 2, 0.8, 0.9512],
+        [B.id, 2, 1, 0.3333, 0.4831], // B also has the 7,000 cash sale of 03-20
+      ]);
+    });
+
     it('puts 23:30 Vietnam time (16:30Z) on that day and 00:00 (17:00Z) on the next', async () => {
       const d1 = await stats(A.id, { from: '2026-03-01', to: '2026-03-01' }).expect(200);
       expect(d1.body.totals).toEqual(fig([1, 45_000], [1, 150_000], [1, 20_000], 0.6667, 0.907));
@@ -653,6 +672,33 @@ describe('4.0 markets (e2e)', () => {
       expect(text).toMatch(/\/FontFile2/);
       expect(pdfQrPayloads(pdf)).toEqual([s['A-01'].qrPayload, s['A-02'].qrPayload, REAL_QR.subizStatic]);
     });
+  });
+
+  it('documents every markets route in the OpenAPI document', async () => {
+    const doc = (await t.http.get('/docs-json').expect(200)).body as { paths: Record<string, Record<string, unknown>> };
+    const routes = Object.entries(doc.paths).flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${path}`));
+    expect(routes).toEqual(
+      expect.arrayContaining([
+        'POST /markets',
+        'GET /markets',
+        'GET /markets/stats',
+        'GET /markets/{id}',
+        'PATCH /markets/{id}',
+        'POST /markets/{id}/api-keys',
+        'GET /markets/{id}/stats',
+        'GET /markets/{id}/qr-cards.pdf',
+        'POST /markets/{id}/stalls',
+        'POST /markets/{id}/stalls/import-qr',
+        'GET /markets/{id}/stalls',
+        'GET /stalls/{id}',
+        'PATCH /stalls/{id}',
+        'GET /stalls/{id}/qr.png',
+        'GET /stalls/{id}/qr.svg',
+        'POST /markets/{id}/transactions',
+        'POST /markets/{id}/transactions/batch',
+        'GET /markets/{id}/transactions',
+      ]),
+    );
   });
 
   describe('who may do what', () => {

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { Principal } from '../auth/principal.js';
 import { Clock, vietnamDate } from '../common/clock.js';
-import { InvalidInput } from '../common/errors.js';
+import { InvalidInput, NotFound } from '../common/errors.js';
 import { RegionsService } from '../regions/regions.service.js';
 import type { CategoryStatsDto, MarketRankingDto, MarketStatsDto, StallCountsDto, StallStatsDto } from './dto/stats.dto.js';
 import {
@@ -20,7 +20,6 @@ import {
   topStalls,
   ZERO,
 } from './market-stats.js';
-import { MarketsService } from './markets.service.js';
 import { STALL_CATEGORIES, STALL_CATEGORY_LABELS_VI, type StallCategory, type StallStatus } from './stall.entity.js';
 import { BUSINESS_TIME_ZONE } from './stall-transactions.sql.js';
 
@@ -43,12 +42,12 @@ function counters(r: CounterRow | undefined): Counters {
 }
 
 /**
- * Rows of the stall or market rollups covering a period: whole months from the monthly table,
- * partial months from the daily one (see planPeriod). `key` is stall_id or market_id; the scope
- * filter is `market_id = ANY($1)`. Returns SQL selecting (key, counters…) rows to aggregate, and
- * its parameters after $1.
+ * Rows of the stall or market rollups that add up to a period (see planPeriod): whole months from
+ * the monthly table, day ranges from the daily one, and day ranges subtracted (negated counters).
+ * `key` is stall_id or market_id; the scope filter is `market_id = ANY($1)`. Returns SQL selecting
+ * (key, counters…) rows to be summed per key, and its parameters after $1.
  */
-function rollupRows(level: 'stall' | 'market', plan: PeriodPlan, extraWhere = ''): { sql: string; params: string[] } {
+function rollupRows(level: 'stall' | 'market', plan: PeriodPlan): { sql: string; params: string[] } {
   const key = level === 'stall' ? 'stall_id' : 'market_id';
   const parts: string[] = [];
   const params: string[] = [];
@@ -56,13 +55,17 @@ function rollupRows(level: 'stall' | 'market', plan: PeriodPlan, extraWhere = ''
     params.push(v);
     return `$${params.length + 1}`;
   };
+  const negated = COUNTER_COLS.map((c) => `-${c}`).join(', ');
   if (plan.months) {
     parts.push(
-      `SELECT ${key} AS key, ${COLS} FROM ${level}_monthly_rollups WHERE market_id = ANY($1::uuid[]) AND month BETWEEN ${p(plan.months.from)}::date AND ${p(plan.months.to)}::date${extraWhere}`,
+      `SELECT ${key} AS key, ${COLS} FROM ${level}_monthly_rollups WHERE market_id = ANY($1::uuid[]) AND month BETWEEN ${p(plan.months.from)}::date AND ${p(plan.months.to)}::date`,
     );
   }
   for (const r of plan.dayRanges) {
-    parts.push(`SELECT ${key} AS key, ${COLS} FROM ${level}_daily_rollups WHERE market_id = ANY($1::uuid[]) AND day BETWEEN ${p(r.from)}::date AND ${p(r.to)}::date${extraWhere}`);
+    parts.push(`SELECT ${key} AS key, ${COLS} FROM ${level}_daily_rollups WHERE market_id = ANY($1::uuid[]) AND day BETWEEN ${p(r.from)}::date AND ${p(r.to)}::date`);
+  }
+  for (const r of plan.minusDayRanges) {
+    parts.push(`SELECT ${key} AS key, ${negated} FROM ${level}_daily_rollups WHERE market_id = ANY($1::uuid[]) AND day BETWEEN ${p(r.from)}::date AND ${p(r.to)}::date`);
   }
   return { sql: parts.join('\nUNION ALL\n'), params };
 }
@@ -86,7 +89,6 @@ interface StallInfo {
 export class MarketStatsService {
   constructor(
     private readonly ds: DataSource,
-    private readonly markets: MarketsService,
     private readonly regions: RegionsService,
     private readonly clock: Clock,
   ) {}
@@ -95,13 +97,14 @@ export class MarketStatsService {
     marketId: string,
     q: { from?: string; to?: string; granularity?: string },
   ): Promise<MarketStatsDto & { allStalls: StallStatsDto[] }> {
-    const market = await this.markets.get(marketId);
     const period = this.period(q);
     const granularity = (q.granularity ?? 'day') as Granularity;
     const plan = planPeriod(period.from, period.to);
     const perStall = rollupRows('stall', plan);
 
-    const [stalls, days, stallSums] = await Promise.all([
+    // One round trip: the market, its stalls, the daily series and the per-stall sums, in parallel.
+    const [markets, stalls, days, stallSums] = await Promise.all([
+      this.ds.query(`SELECT id, name FROM markets WHERE id = $1`, [marketId]) as Promise<Array<{ id: string; name: string }>>,
       this.ds.query(
         `SELECT id, market_id, code, vendor_name, category, status, bank_account_number IS NOT NULL AS qr_enabled
          FROM stalls WHERE market_id = $1 ORDER BY code COLLATE "C"`,
@@ -116,6 +119,8 @@ export class MarketStatsService {
       >,
     ]);
 
+    const market = markets[0];
+    if (!market) throw new NotFound('Market', marketId);
     const series = buildSeries(
       days.map((d) => ({ day: d.day, ...counters(d) })),
       period.from,
@@ -184,7 +189,7 @@ export class MarketStatsService {
     if (ids.length) {
       const plan = planPeriod(period.from, period.to);
       const perMarket = rollupRows('market', plan);
-      const cashlessStalls = rollupRows('stall', plan, ' AND (qr_count > 0 OR card_count > 0)');
+      const perStall = rollupRows('stall', plan);
       const [t, s, a] = await Promise.all([
         this.ds.query(`SELECT key AS market_id, ${SUM_COLS} FROM (${perMarket.sql}) x GROUP BY key`, [ids, ...perMarket.params]) as Promise<
           Array<CounterRow & { market_id: string }>
@@ -199,9 +204,10 @@ export class MarketStatsService {
         ) as Promise<Array<{ market_id: string; total: number; inactive: number; qr: number }>>,
         this.ds.query(
           `SELECT s.market_id, count(*)::int AS active
-           FROM (SELECT DISTINCT key FROM (${cashlessStalls.sql}) x) c JOIN stalls s ON s.id = c.key AND s.status = 'active'
+           FROM (SELECT key FROM (${perStall.sql}) x GROUP BY key HAVING sum(qr_count) + sum(card_count) > 0) c
+           JOIN stalls s ON s.id = c.key AND s.status = 'active'
            GROUP BY s.market_id`,
-          [ids, ...cashlessStalls.params],
+          [ids, ...perStall.params],
         ) as Promise<Array<{ market_id: string; active: number }>>,
       ]);
       totals = new Map(t.map((r) => [r.market_id, counters(r)]));

@@ -1,6 +1,7 @@
 import {
   addDays,
   bucketOf,
+  daysBetween,
   bucketsOf,
   buildSeries,
   type Counters,
@@ -94,43 +95,94 @@ describe('calendar helpers', () => {
   });
 });
 
-describe('planPeriod: whole months from monthly rollups, the rest from daily ones', () => {
+describe('planPeriod: whole months from monthly rollups, the fewest days from daily ones', () => {
+  const none: Array<{ from: string; to: string }> = [];
   it.each([
-    ['2026-03-01', '2026-03-31', { months: { from: '2026-03-01', to: '2026-03-01' }, dayRanges: [] }],
-    ['2026-03-05', '2026-03-20', { months: null, dayRanges: [{ from: '2026-03-05', to: '2026-03-20' }] }],
-    ['2026-02-15', '2026-03-14', { months: null, dayRanges: [{ from: '2026-02-15', to: '2026-03-14' }] }],
+    ['a whole month', '2026-03-01', '2026-03-31', { months: { from: '2026-03-01', to: '2026-03-01' }, dayRanges: none, minusDayRanges: none }],
+    ['10 days of 31: the days', '2026-03-05', '2026-03-14', { months: null, dayRanges: [{ from: '2026-03-05', to: '2026-03-14' }], minusDayRanges: none }],
     [
-      '2025-03-15',
-      '2026-03-14',
+      '16 days of 31: the month minus 15 days',
+      '2026-03-05',
+      '2026-03-20',
       {
-        months: { from: '2025-04-01', to: '2026-02-01' },
-        dayRanges: [
-          { from: '2025-03-15', to: '2025-03-31' },
-          { from: '2026-03-01', to: '2026-03-14' },
+        months: { from: '2026-03-01', to: '2026-03-01' },
+        dayRanges: none,
+        minusDayRanges: [
+          { from: '2026-03-01', to: '2026-03-04' },
+          { from: '2026-03-21', to: '2026-03-31' },
         ],
       },
     ],
-    ['2026-01-01', '2026-02-10', { months: { from: '2026-01-01', to: '2026-01-01' }, dayRanges: [{ from: '2026-02-01', to: '2026-02-10' }] }],
-    ['2025-12-20', '2026-02-28', { months: { from: '2026-01-01', to: '2026-02-01' }, dayRanges: [{ from: '2025-12-20', to: '2025-12-31' }] }],
-    ['2026-03-31', '2026-03-31', { months: null, dayRanges: [{ from: '2026-03-31', to: '2026-03-31' }] }],
-  ])('%s … %s', (from, to, plan) => {
+    [
+      '26 days of 31: the month minus 5 days',
+      '2026-03-03',
+      '2026-03-28',
+      {
+        months: { from: '2026-03-01', to: '2026-03-01' },
+        dayRanges: none,
+        minusDayRanges: [
+          { from: '2026-03-01', to: '2026-03-02' },
+          { from: '2026-03-29', to: '2026-03-31' },
+        ],
+      },
+    ],
+    [
+      'a year ending on the 27th',
+      '2025-03-28',
+      '2026-03-27',
+      {
+        months: { from: '2025-04-01', to: '2026-03-01' },
+        dayRanges: [{ from: '2025-03-28', to: '2025-03-31' }],
+        minusDayRanges: [{ from: '2026-03-28', to: '2026-03-31' }],
+      },
+    ],
+    [
+      '30 days across two months (15 + 15)',
+      '2026-02-14',
+      '2026-03-15',
+      { months: { from: '2026-02-01', to: '2026-02-01' }, dayRanges: [{ from: '2026-03-01', to: '2026-03-15' }], minusDayRanges: [{ from: '2026-02-01', to: '2026-02-13' }] },
+    ],
+    [
+      '30 days across two months (10 + 20)',
+      '2026-01-22',
+      '2026-02-20',
+      { months: { from: '2026-02-01', to: '2026-02-01' }, dayRanges: [{ from: '2026-01-22', to: '2026-01-31' }], minusDayRanges: [{ from: '2026-02-21', to: '2026-02-28' }] },
+    ],
+    [
+      '30 days ending on the 27th',
+      '2026-10-29',
+      '2026-11-27',
+      { months: { from: '2026-11-01', to: '2026-11-01' }, dayRanges: [{ from: '2026-10-29', to: '2026-10-31' }], minusDayRanges: [{ from: '2026-11-28', to: '2026-11-30' }] },
+    ],
+    ['a month and 10 days', '2026-01-01', '2026-02-10', { months: { from: '2026-01-01', to: '2026-01-01' }, dayRanges: [{ from: '2026-02-01', to: '2026-02-10' }], minusDayRanges: none }],
+    [
+      'starting late in December',
+      '2025-12-20',
+      '2026-02-28',
+      { months: { from: '2026-01-01', to: '2026-02-01' }, dayRanges: [{ from: '2025-12-20', to: '2025-12-31' }], minusDayRanges: none },
+    ],
+    ['one day', '2026-03-31', '2026-03-31', { months: null, dayRanges: [{ from: '2026-03-31', to: '2026-03-31' }], minusDayRanges: none }],
+  ])('%s: %s … %s', (_name, from, to, plan) => {
     expect(planPeriod(from, to)).toEqual(plan);
   });
 
-  it('covers every day exactly once', () => {
-    for (const [from, to] of [
-      ['2024-02-10', '2026-11-05'],
-      ['2026-01-31', '2026-02-01'],
-      ['2025-12-01', '2026-01-31'],
-    ]) {
+  it('counts every day of the period exactly once and no other day (random periods)', () => {
+    let seed = 7;
+    const rand = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    for (let n = 0; n < 300; n++) {
+      const from = addDays('2024-01-01', Math.floor(rand() * 800));
+      const to = addDays(from, Math.floor(rand() * (n % 3 === 0 ? 40 : 500)));
       const plan = planPeriod(from, to);
-      const covered: string[] = [];
-      for (const r of plan.dayRanges) for (let d = r.from; d <= r.to; d = addDays(d, 1)) covered.push(d);
-      if (plan.months) for (let m = plan.months.from; m <= plan.months.to; m = addDays(monthEnd(m), 1)) for (let d = m; d <= monthEnd(m); d = addDays(d, 1)) covered.push(d);
-      covered.sort();
-      const expected: string[] = [];
-      for (let d = from; d <= to; d = addDays(d, 1)) expected.push(d);
-      expect(covered).toEqual(expected);
+      const weight = new Map<string, number>();
+      const add = (d: string, w: number) => weight.set(d, (weight.get(d) ?? 0) + w);
+      for (const r of plan.dayRanges) for (let d = r.from; d <= r.to; d = addDays(d, 1)) add(d, 1);
+      for (const r of plan.minusDayRanges) for (let d = r.from; d <= r.to; d = addDays(d, 1)) add(d, -1);
+      if (plan.months) for (let m = plan.months.from; m <= plan.months.to; m = addDays(monthEnd(m), 1)) for (let d = m; d <= monthEnd(m); d = addDays(d, 1)) add(d, 1);
+      for (const [d, w] of weight) expect([d, w]).toEqual([d, d >= from && d <= to ? 1 : 0]);
+      for (let d = from; d <= to; d = addDays(d, 1)) expect(weight.get(d)).toBe(1);
+      // never more daily rows than the naive plan would read
+      const dailyDays = [...plan.dayRanges, ...plan.minusDayRanges].reduce((a, r) => a + daysBetween(r.from, r.to) + 1, 0);
+      expect(dailyDays).toBeLessThanOrEqual(daysBetween(from, to) + 1);
     }
   });
 });

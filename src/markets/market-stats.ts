@@ -139,27 +139,62 @@ export function bucketsOf(from: string, to: string, granularity: Granularity): B
 }
 
 /**
- * How to read [from, to] from rollups with as few rows as possible: whole calendar months from the
- * monthly rollups, the rest (a partial first and/or last month) from the daily ones.
+ * How to read [from, to] from rollups with as few rows as possible. Whole calendar months come from
+ * the monthly rollups. A partial month at either end is read from the daily rollups either as the
+ * days inside the period (added) or, when fewer, as the whole month from the monthly rollup minus
+ * the days of that month outside the period (subtracted): exact, because a monthly row is the sum
+ * of its daily rows. The last 27 days of a year-long period ending on the 27th thus cost the 3
+ * remaining days of the month (usually still empty) instead of 27.
  */
 export interface PeriodPlan {
-  /** First and last month (their 1st days) read whole from monthly rollups; null when none. */
+  /** Contiguous months (their 1st days) added whole from monthly rollups; null when none. */
   months: { from: string; to: string } | null;
-  /** Day ranges read from daily rollups (0, 1 or 2 of them). */
+  /** Day ranges added from daily rollups. */
   dayRanges: Array<{ from: string; to: string }>;
+  /** Day ranges subtracted (days of a month counted whole that lie outside the period). */
+  minusDayRanges: Array<{ from: string; to: string }>;
 }
 
 export function planPeriod(from: string, to: string): PeriodPlan {
-  // First whole month: this month if `from` is its 1st day, else the next one.
-  const firstWhole = from === monthStart(from) ? monthStart(from) : addMonths(from, 1);
-  // Last whole month: this month if `to` is its last day, else the previous one.
-  const lastWhole = to === monthEnd(to) ? monthStart(to) : addMonths(to, -1);
-  if (firstWhole > lastWhole) return { months: null, dayRanges: [{ from, to }] };
   const dayRanges: Array<{ from: string; to: string }> = [];
-  if (from < firstWhole) dayRanges.push({ from, to: addDays(firstWhole, -1) });
-  const afterLast = addMonths(lastWhole, 1);
-  if (afterLast <= to) dayRanges.push({ from: afterLast, to });
-  return { months: { from: firstWhole, to: lastWhole }, dayRanges };
+  const minusDayRanges: Array<{ from: string; to: string }> = [];
+  const days = (a: string, b: string) => daysBetween(a, b) + 1;
+  const firstMonth = monthStart(from);
+  const lastMonth = monthStart(to);
+  // Months used whole: the middle ones and possibly either end, so always contiguous.
+  const used: string[] = [];
+  const useMonth = (m: string) => used.push(m);
+  const months = () => (used.length ? { from: used.reduce((a, b) => (a < b ? a : b)), to: used.reduce((a, b) => (a > b ? a : b)) } : null);
+
+  if (firstMonth === lastMonth) {
+    const inside = days(from, to);
+    const outside = days(firstMonth, monthEnd(from)) - inside;
+    if (outside === 0 || outside < inside) {
+      useMonth(firstMonth);
+      if (from > firstMonth) minusDayRanges.push({ from: firstMonth, to: addDays(from, -1) });
+      if (to < monthEnd(to)) minusDayRanges.push({ from: addDays(to, 1), to: monthEnd(to) });
+    } else {
+      dayRanges.push({ from, to });
+    }
+    return { months: months(), dayRanges, minusDayRanges };
+  }
+
+  // First month: [from, its end].
+  if (from === firstMonth) useMonth(firstMonth);
+  else if (days(firstMonth, addDays(from, -1)) < days(from, monthEnd(from))) {
+    useMonth(firstMonth);
+    minusDayRanges.push({ from: firstMonth, to: addDays(from, -1) });
+  } else dayRanges.push({ from, to: monthEnd(from) });
+  // Whole months in between.
+  for (let m = addMonths(firstMonth, 1); m < lastMonth; m = addMonths(m, 1)) useMonth(m);
+  // Last month: [its 1st day, to].
+  if (to === monthEnd(to)) useMonth(lastMonth);
+  else if (days(addDays(to, 1), monthEnd(to)) < days(lastMonth, to)) {
+    useMonth(lastMonth);
+    minusDayRanges.push({ from: addDays(to, 1), to: monthEnd(to) });
+  } else dayRanges.push({ from: lastMonth, to });
+
+  return { months: months(), dayRanges, minusDayRanges };
 }
 
 /** `n / d` rounded half-up to `decimals` places; null when d = 0. Exact for any safe integers. */
@@ -227,11 +262,17 @@ export function buildSeries(
   granularity: Granularity,
 ): Array<Bucket & Figures> {
   const buckets = bucketsOf(from, to, granularity);
-  const index = new Map(buckets.map((b, i) => [b.period, i]));
+  // Day → bucket index, walking the period once (cheaper than labelling each row's bucket).
+  const index = new Map<string, number>();
+  let b = 0;
+  for (let t = toTime(from), end = toTime(to); t <= end; t += DAY_MS) {
+    const d = fromTime(t);
+    while (d > buckets[b].to) b++;
+    index.set(d, b);
+  }
   const acc: Counters[] = buckets.map(() => ({ ...ZERO }));
   for (const d of days) {
-    if (d.day < from || d.day > to) continue;
-    const i = index.get(bucketOf(d.day, granularity).period);
+    const i = index.get(d.day);
     if (i !== undefined) acc[i] = addCounters(acc[i], d);
   }
   return buckets.map((b, i) => ({ ...b, ...figures(acc[i]) }));

@@ -461,13 +461,11 @@ export class OrdersService {
       [ids, now],
     );
     if (updated.length !== new Set(ids).size) throw new Conflict('An order changed state during reconciliation; retry', 'concurrent_change');
-    const params: unknown[] = [];
-    const values = orders.map((o, k) => {
-      params.push(o.orderId, o.reason);
-      return `($${k * 2 + 1}::uuid, 'pending_payment', 'paid', 'system', $${k * 2 + 2}, $${orders.length * 2 + 1}::timestamptz)`;
-    });
-    params.push(now);
-    await m.query(`INSERT INTO order_events (order_id, from_status, to_status, actor, reason, created_at) VALUES ${values.join(', ')}`, params);
+    await m.query(
+      `INSERT INTO order_events (order_id, from_status, to_status, actor, reason, created_at)
+       SELECT v.order_id, 'pending_payment', 'paid', 'system', v.reason, $3::timestamptz FROM unnest($1::uuid[], $2::text[]) WITH ORDINALITY AS v(order_id, reason, n) ORDER BY v.n`,
+      [ids, orders.map((o) => o.reason), now],
+    );
   }
 
   // ───────────────────────────── expiry ─────────────────────────────

@@ -1,4 +1,5 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
 import { vietnamDate } from '../common/clock.js';
@@ -53,6 +54,22 @@ interface CandidateRow {
 
 const COLS = 15;
 
+/** A decided transaction: what its row records. */
+interface Update {
+  id: string;
+  outcome: string;
+  reason: string | null;
+  orderId: string | null;
+  stallId: string | null;
+  applied: number;
+  refund: number;
+}
+
+/** What the decisions were taken on: a candidate changed if any of these did. */
+function candidateVersion(c: CandidateRow): string {
+  return `${c.order_id}|${c.status}|${c.total_vnd}|${c.received_vnd}|${c.bank_bin}|${c.account_number}|${c.cooperative_id}|${new Date(c.payment_expires_at).getTime()}`;
+}
+
 interface Writes {
   payments: Map<string, { received: number; status: string }>;
   paid: Array<{ orderId: string; from: CandidateOrder['status']; reason: string }>;
@@ -75,8 +92,23 @@ export class BankTransactionsService {
   ) {}
 
   async ingest(m: EntityManager, txns: IncomingBankTransaction[]): Promise<BatchResult> {
+    if (!txns.length) return { inserted: 0, duplicates: 0, outcomes: {}, ids: [] };
+    // Fast path first; if anything it read changed before it could lock (a concurrent duplicate, an
+    // order changed), its writes are undone and the batch goes through the locking path.
+    await m.query(`SAVEPOINT bank_transactions_ingest`);
+    const fast = await this.ingestDecidedFirst(m, txns);
+    if (!fast) await m.query(`ROLLBACK TO SAVEPOINT bank_transactions_ingest`);
+    const result = fast ?? (await this.ingestLocked(m, txns));
+    await m.query(`RELEASE SAVEPOINT bank_transactions_ingest`);
+    return result;
+  }
+
+  /**
+   * The locking path: insert every transaction (pending), lock the candidate orders, decide, apply,
+   * then record the outcomes on the stored rows.
+   */
+  private async ingestLocked(m: EntityManager, txns: IncomingBankTransaction[]): Promise<BatchResult> {
     const result: BatchResult = { inserted: 0, duplicates: 0, outcomes: {}, ids: [] };
-    if (!txns.length) return result;
     const params: unknown[] = [];
     const values = txns.map((t, i) => {
       params.push(
@@ -115,52 +147,12 @@ export class BankTransactionsService {
 
   private async reconcile(m: EntityManager, txns: StoredTxn[], outcomes: Record<string, number>): Promise<void> {
     const refsByTxn = txns.map((t) => findReferences(t.content));
-    const allRefs = [...new Set(refsByTxn.flat())];
-    const candidates = new Map<string, CandidateRow>();
-    if (allRefs.length) {
-      const rows: CandidateRow[] = await m.query(
-        `SELECT o.id AS order_id, p.reference, o.status, o.total_vnd, p.received_vnd, p.bank_bin, p.account_number, o.cooperative_id, o.payment_expires_at
-         FROM payments p JOIN orders o ON o.id = p.order_id
-         WHERE p.reference = ANY($1::text[]) ORDER BY o.id FOR UPDATE OF o, p`,
-        [allRefs],
-      );
-      for (const r of rows) candidates.set(r.reference, r);
-    }
-    const stallAccounts: StallAccount[] = this.stalls
-      ? (await this.stalls.findStallsByAccounts(m, [...new Set(txns.map((t) => t.accountNumber))])).map((s) => ({
-          stallId: s.stallId,
-          accountNumber: s.accountNumber,
-          bankBin: s.bankBin,
-        }))
-      : [];
-
-    const updates: Array<{ id: string; outcome: string; reason: string | null; orderId: string | null; stallId: string | null; applied: number; refund: number }> = [];
+    const candidates = await this.loadCandidates(m, [...new Set(refsByTxn.flat())], true);
+    const stallAccounts = await this.loadStallAccounts(m, txns);
     const acc: Writes = { payments: new Map(), paid: [] };
-    for (const [i, t] of txns.entries()) {
-      // A pending order whose window had closed when the money was booked is expired first (late).
-      for (const ref of refsByTxn[i]) {
-        const c = candidates.get(ref);
-        if (c && c.status === 'pending_payment' && new Date(c.payment_expires_at) < t.bookedAt) {
-          await this.orders.transitionLocked(m, c.order_id, 'expired', 'system', 'payment window ended before the transfer was booked');
-          c.status = 'expired';
-        }
-      }
-      const mine = refsByTxn[i].map((r) => candidates.get(r)).filter((c): c is CandidateRow => !!c);
-      const decision = decide({
-        transaction: { amountVnd: t.amountVnd, accountNumber: t.accountNumber, bankBin: t.bankBin ?? undefined, direction: t.direction },
-        candidates: mine.map((c) => ({
-          orderId: c.order_id,
-          reference: c.reference,
-          status: c.status,
-          totalVnd: Number(c.total_vnd),
-          paidVnd: Number(c.received_vnd),
-          account: { accountNumber: c.account_number, bankBin: c.bank_bin },
-        })),
-        stallAccounts: stallAccounts.filter((s) => s.accountNumber === t.accountNumber),
-      });
-      updates.push(await this.apply(m, t, decision, mine, acc));
-      outcomes[decision.outcome] = (outcomes[decision.outcome] ?? 0) + 1;
-    }
+    const updates = await this.decideAll(m, txns, refsByTxn, candidates, stallAccounts, outcomes, acc, async (write) => {
+      await write();
+    });
     await this.flush(m, acc);
     const params: unknown[] = [];
     const values = updates.map((u, k) => {
@@ -177,11 +169,190 @@ export class BankTransactionsService {
   }
 
   /**
+   * The fast path, for the common case where nothing else touches these transactions or orders
+   * meanwhile: it reads what already exists (stored duplicates, candidate orders) without locks,
+   * decides every transaction, inserts each new one once with its outcome (no second write of the
+   * row), and only then locks the candidate orders and checks that they are still exactly as read.
+   * Writing the rows before taking any order lock keeps the lock order of the locking path, so two
+   * batches can never deadlock. Returns null — having written nothing but the rows, which the caller
+   * rolls back — when a concurrent transaction stored one of these transactions first or changed a
+   * candidate order.
+   */
+  private async ingestDecidedFirst(m: EntityManager, txns: IncomingBankTransaction[]): Promise<BatchResult | null> {
+    const result: BatchResult = { inserted: 0, duplicates: 0, outcomes: {}, ids: [] };
+    const key = (a: string, b: string) => `${a}\u0000${b}`;
+    const withRef = txns.filter((t) => (t.referenceCode ?? null) !== null);
+    const existing: Array<{ source: string; external_id: string; account_number: string; reference_code: string | null }> = await m.query(
+      // One unique-index probe per key (LIMIT 1 keeps the planner from hashing the whole table).
+      `SELECT b.* FROM unnest($1::text[], $2::text[]) AS k(source, external_id)
+       CROSS JOIN LATERAL (SELECT source, external_id, account_number, reference_code FROM bank_transactions
+                           WHERE source = k.source AND external_id = k.external_id LIMIT 1) b
+       UNION ALL
+       SELECT b.* FROM unnest($3::text[], $4::text[]) AS k(account_number, reference_code)
+       CROSS JOIN LATERAL (SELECT source, external_id, account_number, reference_code FROM bank_transactions
+                           WHERE account_number = k.account_number AND reference_code = k.reference_code LIMIT 1) b`,
+      [txns.map((t) => t.source), txns.map((t) => t.externalId), withRef.map((t) => t.accountNumber), withRef.map((t) => t.referenceCode)],
+    );
+    // The same rule as the unique constraints: a transaction is new unless its (source, external id),
+    // or its bank reference on its account, is already stored or came earlier in the batch.
+    const seenIds = new Set(existing.map((r) => key(r.source, r.external_id)));
+    const seenRefs = new Set(existing.filter((r) => r.reference_code !== null).map((r) => key(r.account_number, r.reference_code!)));
+    const stored: StoredTxn[] = [];
+    for (const t of txns) {
+      const idKey = key(t.source, t.externalId);
+      const refKey = (t.referenceCode ?? null) === null ? null : key(t.accountNumber, t.referenceCode!);
+      if (seenIds.has(idKey) || (refKey !== null && seenRefs.has(refKey))) {
+        result.ids.push(null);
+        continue;
+      }
+      seenIds.add(idKey);
+      if (refKey !== null) seenRefs.add(refKey);
+      const id = randomUUID();
+      result.ids.push(id);
+      stored.push({ ...t, id });
+    }
+    result.inserted = stored.length;
+    result.duplicates = txns.length - stored.length;
+    result.outcomes.outgoing = stored.filter((t) => t.direction === 'out').length;
+
+    const incoming = stored.filter((t) => t.direction === 'in');
+    const refsByTxn = incoming.map((t) => findReferences(t.content));
+    const refs = [...new Set(refsByTxn.flat())];
+    const seen = await this.loadCandidates(m, refs, process.env.LOCKFIRST === '1');
+    const snapshot = new Map([...seen].map(([ref, c]) => [ref, candidateVersion(c)]));
+    const stallAccounts = incoming.length ? await this.loadStallAccounts(m, incoming) : [];
+    const acc: Writes = { payments: new Map(), paid: [] };
+    const writes: Array<() => Promise<unknown>> = [];
+    const updates = await this.decideAll(m, incoming, refsByTxn, seen, stallAccounts, result.outcomes, acc, async (write) => {
+      writes.push(write);
+    });
+    const decided = new Map(updates.map((u) => [u.id, u]));
+
+    if (stored.length) {
+      const col = <T>(f: (t: StoredTxn) => T): T[] => stored.map(f);
+      const u = (t: StoredTxn) => decided.get(t.id);
+      // A plain INSERT: the duplicates are known. A transaction that stored one of these rows since
+      // (or is storing it: the INSERT waits for it, as ON CONFLICT would) makes it fail on the unique
+      // constraint, and the batch goes through the locking path instead.
+      const stmt = 
+        `INSERT INTO bank_transactions (id, source, external_id, gateway, account_number, bank_bin, direction, amount_vnd, content,
+           reference_code, counterparty_name, counterparty_account, booked_at, business_day, statement_import_id, raw,
+           outcome, outcome_reason, order_id, stall_id, amount_applied_vnd, amount_to_refund_vnd, decided_at)
+         SELECT v.id, v.source, v.external_id, v.gateway, v.account_number, v.bank_bin, v.direction, v.amount_vnd, v.content,
+           v.reference_code, v.counterparty_name, v.counterparty_account, v.booked_at, v.business_day, v.statement_import_id, v.raw::jsonb,
+           v.outcome, v.outcome_reason, v.order_id, v.stall_id, v.applied, v.refund, CASE WHEN v.decided THEN now() END
+         FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::bigint[], $9::text[],
+           $10::text[], $11::text[], $12::text[], $13::timestamptz[], $14::date[], $15::uuid[], $16::text[],
+           $17::text[], $18::text[], $19::uuid[], $20::uuid[], $21::bigint[], $22::bigint[], $23::boolean[])
+           AS v(id, source, external_id, gateway, account_number, bank_bin, direction, amount_vnd, content,
+             reference_code, counterparty_name, counterparty_account, booked_at, business_day, statement_import_id, raw,
+             outcome, outcome_reason, order_id, stall_id, applied, refund, decided)`;
+      const params = [
+          col((t) => t.id), col((t) => t.source), col((t) => t.externalId), col((t) => t.gateway ?? null), col((t) => t.accountNumber),
+          col((t) => t.bankBin ?? null), col((t) => t.direction), col((t) => t.amountVnd), col((t) => t.content), col((t) => t.referenceCode ?? null),
+          col((t) => t.counterpartyName ?? null), col((t) => t.counterpartyAccount ?? null), col((t) => t.bookedAt), col((t) => vietnamDate(t.bookedAt)),
+          col((t) => t.statementImportId ?? null), col((t) => (t.raw === undefined ? null : JSON.stringify(t.raw))),
+          col((t) => u(t)?.outcome ?? 'outgoing'), col((t) => u(t)?.reason ?? null), col((t) => u(t)?.orderId ?? null), col((t) => u(t)?.stallId ?? null),
+          col((t) => u(t)?.applied ?? 0), col((t) => u(t)?.refund ?? 0), col((t) => u(t) !== undefined),
+      ];
+      try {
+        await m.query(stmt, params);
+      } catch (e) {
+        if ((e as { driverError?: { code?: string } }).driverError?.code === '23505') return null;
+        throw e;
+      }
+    }
+    if (refs.length && process.env.LOCKFIRST !== '1') {
+      const locked = await this.loadCandidates(m, refs, true);
+      if (locked.size !== snapshot.size || [...locked].some(([ref, c]) => snapshot.get(ref) !== candidateVersion(c))) return null;
+    }
+    for (const write of writes) await write();
+    await this.flush(m, acc);
+    return result;
+  }
+
+  /** The orders whose payment carries one of `refs` (locked: FOR UPDATE, in order id order), by reference. */
+  private async loadCandidates(m: EntityManager, refs: string[], lock: boolean): Promise<Map<string, CandidateRow>> {
+    const candidates = new Map<string, CandidateRow>();
+    if (!refs.length) return candidates;
+    const rows: CandidateRow[] = await m.query(
+      `SELECT o.id AS order_id, p.reference, o.status, o.total_vnd, p.received_vnd, p.bank_bin, p.account_number, o.cooperative_id, o.payment_expires_at
+       FROM payments p JOIN orders o ON o.id = p.order_id
+       WHERE p.reference = ANY($1::text[]) ORDER BY o.id${lock ? ' FOR UPDATE OF o, p' : ''}`,
+      [refs],
+    );
+    for (const r of rows) candidates.set(r.reference, r);
+    return candidates;
+  }
+
+  private async loadStallAccounts(m: EntityManager, txns: StoredTxn[]): Promise<StallAccount[]> {
+    return this.stalls
+      ? (await this.stalls.findStallsByAccounts(m, [...new Set(txns.map((t) => t.accountNumber))])).map((s) => ({
+          stallId: s.stallId,
+          accountNumber: s.accountNumber,
+          bankBin: s.bankBin,
+        }))
+      : [];
+  }
+
+  /**
+   * decide() for each transaction in order, keeping the candidates in step (split transfers add up,
+   * a paid order is not paid twice). Writes other than the batched payment/order ones (expiring an
+   * order found late, ledger postings, stall credits) go through `write`, in the order they arise.
+   */
+  private async decideAll(
+    m: EntityManager,
+    txns: StoredTxn[],
+    refsByTxn: string[][],
+    candidates: Map<string, CandidateRow>,
+    stallAccounts: StallAccount[],
+    outcomes: Record<string, number>,
+    acc: Writes,
+    write: (w: () => Promise<unknown>) => Promise<void>,
+  ): Promise<Update[]> {
+    const updates: Update[] = [];
+    for (const [i, t] of txns.entries()) {
+      // A pending order whose window had closed when the money was booked is expired first (late).
+      for (const ref of refsByTxn[i]) {
+        const c = candidates.get(ref);
+        if (c && c.status === 'pending_payment' && new Date(c.payment_expires_at) < t.bookedAt) {
+          const orderId = c.order_id;
+          await write(() => this.orders.transitionLocked(m, orderId, 'expired', 'system', 'payment window ended before the transfer was booked'));
+          c.status = 'expired';
+        }
+      }
+      const mine = refsByTxn[i].map((r) => candidates.get(r)).filter((c): c is CandidateRow => !!c);
+      const decision = decide({
+        transaction: { amountVnd: t.amountVnd, accountNumber: t.accountNumber, bankBin: t.bankBin ?? undefined, direction: t.direction },
+        candidates: mine.map((c) => ({
+          orderId: c.order_id,
+          reference: c.reference,
+          status: c.status,
+          totalVnd: Number(c.total_vnd),
+          paidVnd: Number(c.received_vnd),
+          account: { accountNumber: c.account_number, bankBin: c.bank_bin },
+        })),
+        stallAccounts: stallAccounts.filter((s) => s.accountNumber === t.accountNumber),
+      });
+      updates.push(await this.apply(m, t, decision, mine, acc, write));
+      outcomes[decision.outcome] = (outcomes[decision.outcome] ?? 0) + 1;
+    }
+    return updates;
+  }
+
+  /**
    * Applies one decision; keeps the in-memory candidate in step so later transfers in the batch see
    * it. Payment and order writes are collected in `acc` and flushed set-based once per batch.
    */
-  private async apply(m: EntityManager, t: StoredTxn, d: Decision, mine: CandidateRow[], acc: Writes) {
-    const base = { id: t.id, outcome: d.outcome as string, reason: null as string | null, orderId: null as string | null, stallId: null as string | null, applied: 0, refund: 0 };
+  private async apply(
+    m: EntityManager,
+    t: StoredTxn,
+    d: Decision,
+    mine: CandidateRow[],
+    acc: Writes,
+    write: (w: () => Promise<unknown>) => Promise<void> = (w) => w().then(() => undefined),
+  ): Promise<Update> {
+    const base: Update = { id: t.id, outcome: d.outcome as string, reason: null, orderId: null, stallId: null, applied: 0, refund: 0 };
     const c = 'orderId' in d ? mine.find((x) => x.order_id === d.orderId)! : undefined;
     switch (d.outcome) {
       case 'paid':
@@ -197,7 +368,9 @@ export class BankTransactionsService {
           c!.status = 'paid';
         }
         if (excess > 0) {
-          await this.owe(m, 'vietqr_overpayment', t, c!.cooperative_id, excess, `overpayment on ${c!.reference}`);
+          const coop = c!.cooperative_id;
+          const memo = `overpayment on ${c!.reference}`;
+          await write(() => this.owe(m, 'vietqr_overpayment', t, coop, excess, memo));
         }
         return {
           ...base,
@@ -207,12 +380,18 @@ export class BankTransactionsService {
           reason: d.outcome === 'underpaid' ? `short by ${d.shortfallVnd} VND` : d.outcome === 'overpaid' ? `excess ${excess} VND to refund` : null,
         };
       }
-      case 'late':
-        await this.owe(m, 'vietqr_late_payment', t, c!.cooperative_id, d.refundVnd, `${d.reason} (${c!.reference})`);
+      case 'late': {
+        const coop = c!.cooperative_id;
+        const memo = `${d.reason} (${c!.reference})`;
+        await write(() => this.owe(m, 'vietqr_late_payment', t, coop, d.refundVnd, memo));
         return { ...base, orderId: c!.order_id, refund: d.refundVnd, reason: d.reason };
-      case 'stall_credit':
-        if (this.stalls) await this.stalls.recordStallCredit(m, { stallId: d.stallId, amountVnd: t.amountVnd, occurredAt: t.bookedAt, bankTransactionId: t.id });
+      }
+      case 'stall_credit': {
+        const stalls = this.stalls;
+        const stallId = d.stallId;
+        if (stalls) await write(() => stalls.recordStallCredit(m, { stallId, amountVnd: t.amountVnd, occurredAt: t.bookedAt, bankTransactionId: t.id }));
         return { ...base, stallId: d.stallId, applied: t.amountVnd };
+      }
       case 'unmatched':
         return { ...base, reason: d.reason };
       default:
@@ -223,14 +402,11 @@ export class BankTransactionsService {
   /** The collected payment and order writes of a batch, in three statements. */
   private async flush(m: EntityManager, acc: Writes): Promise<void> {
     if (acc.payments.size) {
-      const params: unknown[] = [];
-      const values = [...acc.payments].map(([orderId, p], k) => {
-        params.push(orderId, p.received, p.status);
-        return `($${k * 3 + 1}::uuid, $${k * 3 + 2}::bigint, $${k * 3 + 3})`;
-      });
+      const payments = [...acc.payments];
       await m.query(
-        `UPDATE payments p SET received_vnd = v.received, status = v.status, updated_at = now() FROM (VALUES ${values.join(', ')}) AS v(order_id, received, status) WHERE p.order_id = v.order_id`,
-        params,
+        `UPDATE payments p SET received_vnd = v.received, status = v.status, updated_at = now()
+         FROM unnest($1::uuid[], $2::bigint[], $3::text[]) AS v(order_id, received, status) WHERE p.order_id = v.order_id`,
+        [payments.map(([orderId]) => orderId), payments.map(([, p]) => p.received), payments.map(([, p]) => p.status)],
       );
     }
     if (acc.paid.length) await this.orders.markPaidLocked(m, acc.paid);

@@ -125,13 +125,15 @@ export class StatementImportService implements OnModuleDestroy {
     return { sha256: hash.digest('hex'), lines, accounts };
   }
 
-  /** Second pass: store and match, batch by batch. */
+  /**
+   * Second pass: store and match, batch by batch, one after the other. The next batch is parsed
+   * while the previous one is being written (the parser and the database work at the same time);
+   * a batch is only written once the one before it has committed.
+   */
   private async run(id: string, path: string, format: StatementFormat, account?: string): Promise<void> {
     const occurrences = new Map<string, number>();
     let batch: IncomingBankTransaction[] = [];
-    const flush = async () => {
-      const txns = batch;
-      batch = [];
+    const write = async (txns: IncomingBankTransaction[]) => {
       await this.ds.transaction(async (m) => {
         const r = await this.txns.ingest(m, txns);
         const matched = txns.length - r.duplicates - (r.outcomes.unmatched ?? 0) - (r.outcomes.outgoing ?? 0);
@@ -142,14 +144,25 @@ export class StatementImportService implements OnModuleDestroy {
         );
       });
     };
+    let inFlight: Promise<void> | null = null;
+    const flush = async () => {
+      const txns = batch;
+      batch = [];
+      if (inFlight) await inFlight; // the previous batch has committed (or its error is thrown here)
+      inFlight = write(txns);
+      inFlight.catch(() => undefined); // awaited before the next batch or at the end; not unhandled meanwhile
+    };
     try {
       for await (const line of parseStatement(createReadStream(path), format, { accountNumber: account })) {
         batch.push(this.toTransaction(line, id, occurrences));
         if (batch.length >= BATCH) await flush();
       }
       if (batch.length) await flush();
+      if (inFlight) await inFlight;
       await this.ds.query(`UPDATE statement_imports SET status = 'completed', finished_at = $2, heartbeat_at = $2 WHERE id = $1`, [id, this.clock.now()]);
     } catch (e) {
+      // A batch still being written finishes (commits or rolls back) before the failure is recorded.
+      if (inFlight) await (inFlight as Promise<void>).catch(() => undefined);
       this.log.error({ err: e }, `statement import ${id} failed`);
       const lineNo = (e as { lineNo?: number }).lineNo ?? null;
       await this.ds

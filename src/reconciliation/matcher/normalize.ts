@@ -27,20 +27,41 @@ export function normalizeMemoWithPositions(memo: string): NormalizedMemo {
   // Per code point: NFD's reordering only moves combining marks, which are dropped anyway, so
   // folding each code point on its own gives the same text as folding the whole string.
   for (const codePoint of memo) {
-    const folded = codePoint
-      .normalize('NFD')
-      .replace(COMBINING_MARKS, '')
-      .replace(D_WITH_STROKE, 'D')
-      .toUpperCase();
-    for (const ch of folded) {
-      if (ASCII_ALNUM.test(ch)) {
-        text += ch;
+    const code = codePoint.charCodeAt(0);
+    if (code < 0x80) {
+      // ASCII (most of every memo) folds to itself: keep digits and letters, upper-cased.
+      if ((code >= 0x30 && code <= 0x39) || (code >= 0x41 && code <= 0x5a)) {
+        text += codePoint;
+        positions.push(offset);
+      } else if (code >= 0x61 && code <= 0x7a) {
+        text += String.fromCharCode(code - 0x20);
         positions.push(offset);
       }
+      offset += 1;
+      continue;
+    }
+    for (const ch of foldCodePoint(codePoint)) {
+      text += ch;
+      positions.push(offset);
     }
     offset += codePoint.length;
   }
   return { text, positions };
+}
+
+/** What one non-ASCII code point folds to (A-Z0-9 only), memoised: memos repeat the same few letters. */
+const FOLDED = new Map<string, string>();
+const FOLDED_MAX = 4096;
+
+function foldCodePoint(codePoint: string): string {
+  let out = FOLDED.get(codePoint);
+  if (out === undefined) {
+    out = '';
+    const folded = codePoint.normalize('NFD').replace(COMBINING_MARKS, '').replace(D_WITH_STROKE, 'D').toUpperCase();
+    for (const ch of folded) if (ASCII_ALNUM.test(ch)) out += ch;
+    if (FOLDED.size < FOLDED_MAX) FOLDED.set(codePoint, out);
+  }
+  return out;
 }
 
 /** "Thanh toán đơn hàng oc-7k4m 9p2x g" → "THANHTOANDONHANGOC7K4M9P2XG". */
