@@ -36,7 +36,7 @@ import { vietnamDate } from '../src/common/clock.js';
 import { loadConfig } from '../src/config/config.js';
 import { dataSourceOptions, runMigrations } from '../src/database/data-source.js';
 import { startEmbeddedPostgres } from '../src/database/embedded-postgres.js';
-import { addDays } from '../src/markets/market-stats.js';
+import { addDays, daysBetween, planPeriod } from '../src/markets/market-stats.js';
 import { MarketStatsService } from '../src/markets/market-stats.service.js';
 import { insertStallTransactionsCount, type StallTxnInput, type StallTxnMethod } from '../src/markets/stall-transactions.sql.js';
 import communesData from '../src/regions/data/communes.json' with { type: 'json' };
@@ -180,6 +180,17 @@ function nodeCpuSeconds(): number {
 
 function cpuNow(): { pg: number; node: number } {
   return { pg: pgCpuSeconds(), node: nodeCpuSeconds() };
+}
+
+/** "12 months from the monthly rollups − 3 days + 3 days from the daily ones": how planPeriod reads a period. */
+function describePlan(from: string, to: string): string {
+  const p = planPeriod(from, to);
+  const days = (rs: Array<{ from: string; to: string }>) => rs.reduce((n, r) => n + daysBetween(r.from, r.to) + 1, 0);
+  const months = p.months ? Math.round(daysBetween(p.months.from, p.months.to) / 30.4) + 1 : 0;
+  const parts = [months ? `${months} month${months > 1 ? 's' : ''} from the monthly rollups` : ''];
+  if (p.dayRanges.length) parts.push(`+ ${days(p.dayRanges)} days`);
+  if (p.minusDayRanges.length) parts.push(`− ${days(p.minusDayRanges)} days`);
+  return `${parts.filter(Boolean).join(' ')}${p.dayRanges.length || p.minusDayRanges.length ? ' from the daily rollups' : ''}`;
 }
 
 /** mulberry32 */
@@ -572,7 +583,7 @@ async function main(): Promise<void> {
     lines.push(
       `Load: ${CLIENTS} concurrent clients (node:http keep-alive, worker thread), ${fmt(REQUESTS)} requests per scenario after ${WARMUP} warm-up requests; real app (createApp, log level silent, pool of 10). ` +
         `Market scenarios rotate over ${sample.length} markets of Hà Nội, each with its own market_manager key (so every request also authenticates a key in the database). ` +
-        `Periods end ${dataToday}: 30 days = ${from30}…${dataToday}; one year = ${from365}…${dataToday} (11 whole months from the monthly rollups + 2 partial months from the daily ones). ` +
+        `Periods end ${dataToday}: 30 days = ${from30}…${dataToday} (read as ${describePlan(from30, dataToday)}); one year = ${from365}…${dataToday} (${describePlan(from365, dataToday)}). ` +
         `Target: p95 ≤ ${TARGET_P95_MS} ms.`,
     );
     lines.push('');
@@ -585,8 +596,9 @@ async function main(): Promise<void> {
     }
     lines.push('');
     lines.push(
-      '"CPU ms/request": CPU time of PostgreSQL plus this process (app and load generator) during the scenario, divided by its requests — ' +
-        'the cost of a request, independent of what else ran on the machine. "load avg": the 1-minute load average when the scenario started.',
+      '"CPU ms/request": CPU time of the benchmark database\'s backends plus this process (app and load generator) during the scenario, divided by its requests, ' +
+        'as the guest kernel accounts it. On this shared VM it runs high under contention (even /health/live shows several ms), so compare the scenarios ' +
+        'with each other and with /health/live rather than reading it as an absolute. "load avg": the 1-minute load average when the scenario started.',
     );
     lines.push('');
     lines.push(`One year of one market through MarketStatsService alone (no HTTP, no auth, one request at a time): median ${aloneMedian.toFixed(1)} ms over 30 calls. Statistics never read \`stall_transactions\`.`);

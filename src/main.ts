@@ -4,6 +4,7 @@ import { ConfigError, loadConfig } from './config/config.js';
 import { resolveDatabase } from './database/database-url.js';
 import { runMigrations } from './database/data-source.js';
 import { seedDemoData } from './database/seed.js';
+import { seedMarketsDemo } from './markets/markets.seed.js';
 
 /** Bootstrap only: config, database, migrations, demo seed, the app, graceful shutdown. */
 async function main(): Promise<void> {
@@ -23,9 +24,9 @@ async function main(): Promise<void> {
   if (applied.length) log(`migrations applied: ${applied.join(', ')}`);
   const app = await createApp({ config, databaseUrl: db.url });
   if (config.seedDemo) {
-    const seeded = await seedDemoData(app);
+    const seeded = await seedDemoData(app, [(a) => seedMarketsDemo(a, new Date()).then(() => undefined)]);
     if (seeded) {
-      log(`demo data seeded: ${seeded.cooperatives} cooperatives, ${seeded.products} products (SEED_DEMO=false turns this off)`);
+      log(`demo data seeded: ${seeded.cooperatives} cooperatives, ${seeded.products} products, a 4.0 market with four months of transactions (SEED_DEMO=false turns this off)`);
       for (const k of seeded.keys) log(`demo API key for ${k.who} (shown once): ${k.key}`);
     }
   }

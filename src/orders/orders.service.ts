@@ -136,6 +136,11 @@ export class OrdersService {
     if (problems.length) throw new InvalidInput(problems);
   }
 
+  /**
+   * Writes the checkout, its orders (one per cooperative), their items, payments and first events
+   * in one statement. An order code or payment reference that happens to be taken already (the
+   * unique constraints say so) is drawn again for that order alone, with the remaining attempts.
+   */
   private async insertOrders(m: EntityManager, dto: CheckoutDto, reserved: ReservedLine[], now: Date, expiresAt: Date) {
     const byCoop = new Map<string, ReservedLine[]>();
     for (const line of reserved) {
@@ -145,52 +150,91 @@ export class OrdersService {
     }
     const coops = await this.cooperatives.getMany([...byCoop.keys()], m);
     const checkoutId = randomUUID();
-    await m.query(`INSERT INTO checkouts (id, payment_method, buyer, created_at) VALUES ($1, $2, $3, $4)`, [
-      checkoutId,
-      dto.paymentMethod,
-      JSON.stringify({ name: dto.buyer.name, phone: dto.buyer.phone }),
-      now,
-    ]);
-    const orders: CheckoutOrderDto[] = [];
-    for (const [cooperativeId, items] of byCoop) {
+    const vietqr = dto.paymentMethod === 'vietqr';
+    const plans = [...byCoop].map(([cooperativeId, items]) => {
       const coop = coops.get(cooperativeId);
       if (!coop) throw new NotFound('Cooperative', cooperativeId);
       const total = items.reduce((s, l) => s + l.priceVnd * l.qty, 0);
       if (!Number.isSafeInteger(total) || total > MAX_VND) {
         throw InvalidInput.field('items', `the order total ${total} VND exceeds the maximum of ${MAX_VND} VND`);
       }
-      const id = randomUUID();
-      const token = generateOrderToken();
-      const code = await this.insertOrderRow(m, {
-        id,
-        checkoutId,
-        cooperativeId,
-        dto,
-        total,
-        tokenHash: hashOrderToken(token),
-        now,
-        expiresAt,
-      });
-      const params: unknown[] = [];
-      const values = items.map((l, i) => {
-        params.push(id, l.productId, l.name, l.unit, l.sku, l.priceVnd, l.qty, l.priceVnd * l.qty);
-        const b = i * 8;
-        return `($${b + 1}, $${b + 2}, $${b + 3}, $${b + 4}, $${b + 5}, $${b + 6}, $${b + 7}, $${b + 8})`;
-      });
-      await m.query(`INSERT INTO order_items (order_id, product_id, name, unit, sku, price_vnd, qty, line_total_vnd) VALUES ${values.join(', ')}`, params);
       const account = this.cooperatives.payoutAccount(coop);
-      let payment: PaymentRow;
-      if (dto.paymentMethod === 'vietqr') {
-        payment = await this.insertVietQrPayment(m, id, total, account, now);
-      } else {
-        payment = {
-          order_id: id, method: 'card', status: 'pending', amount_vnd: String(total), received_vnd: '0', refunded_vnd: '0',
-          reference: null, bank_bin: null, account_number: null, account_name: null, qr_payload: null,
-          stripe_payment_intent_id: null, stripe_client_secret: null,
-        };
-        await m.query(`INSERT INTO payments (order_id, method, status, amount_vnd, created_at, updated_at) VALUES ($1, 'card', 'pending', $2, $3, $3)`, [id, total, now]);
+      const token = generateOrderToken();
+      const reference = vietqr ? generateReference(randomBytes) : null;
+      return {
+        id: randomUUID(), cooperativeId, coop, items, total, account, token, tokenHash: hashOrderToken(token),
+        code: orderCode(now),
+        reference,
+        qrPayload: reference === null ? null : encodeVietQr({ bankBin: account.bankBin, accountNumber: account.accountNumber, amountVnd: total, purpose: reference }),
+      };
+    });
+    const lines = plans.flatMap((p) => p.items.map((l) => ({ orderId: p.id, l })));
+    const [written]: Array<{ orders: string[]; payments: string[] }> = await m.query(
+      `WITH checkout AS (
+         INSERT INTO checkouts (id, payment_method, buyer, created_at) VALUES ($1::uuid, $2::text, $3::jsonb, $4::timestamptz)),
+       o AS (
+         INSERT INTO orders (id, code, checkout_id, cooperative_id, buyer_name, buyer_phone, buyer_email, buyer_address, total_vnd, status,
+                             access_token_hash, payment_expires_at, created_at, updated_at)
+         SELECT v.id, v.code, $1::uuid, v.cooperative_id, $5::text, $6::text, $7::text, $8::jsonb, v.total, 'pending_payment', v.token_hash, $9::timestamptz, $4::timestamptz, $4::timestamptz
+         FROM unnest($10::uuid[], $11::text[], $12::uuid[], $13::bigint[], $14::bytea[]) WITH ORDINALITY AS v(id, code, cooperative_id, total, token_hash, n)
+         ORDER BY v.n
+         ON CONFLICT ON CONSTRAINT orders_code_key DO NOTHING RETURNING id),
+       i AS (
+         INSERT INTO order_items (order_id, product_id, name, unit, sku, price_vnd, qty, line_total_vnd)
+         SELECT v.order_id, v.product_id, v.name, v.unit, v.sku, v.price, v.qty, v.line_total
+         FROM unnest($15::uuid[], $16::uuid[], $17::text[], $18::text[], $19::text[], $20::bigint[], $21::int[], $22::bigint[])
+              WITH ORDINALITY AS v(order_id, product_id, name, unit, sku, price, qty, line_total, n)
+         WHERE v.order_id IN (SELECT id FROM o) ORDER BY v.n),
+       p AS (
+         INSERT INTO payments (order_id, method, status, amount_vnd, reference, bank_bin, account_number, account_name, qr_payload, created_at, updated_at)
+         SELECT v.order_id, $2::text, 'pending', v.total, v.reference, v.bank_bin, v.account_number, v.account_name, v.qr_payload, $4::timestamptz, $4::timestamptz
+         FROM unnest($10::uuid[], $13::bigint[], $23::text[], $24::text[], $25::text[], $26::text[], $27::text[])
+              WITH ORDINALITY AS v(order_id, total, reference, bank_bin, account_number, account_name, qr_payload, n)
+         WHERE v.order_id IN (SELECT id FROM o) ORDER BY v.n
+         ON CONFLICT ON CONSTRAINT payments_reference_key DO NOTHING RETURNING order_id),
+       e AS (
+         INSERT INTO order_events (order_id, from_status, to_status, actor, created_at)
+         SELECT v.id, NULL, 'pending_payment', 'buyer', $4::timestamptz FROM unnest($10::uuid[]) WITH ORDINALITY AS v(id, n)
+         WHERE v.id IN (SELECT id FROM o) ORDER BY v.n)
+       SELECT coalesce((SELECT array_agg(id::text) FROM o), '{}') AS orders, coalesce((SELECT array_agg(order_id::text) FROM p), '{}') AS payments`,
+      [
+        checkoutId, dto.paymentMethod, JSON.stringify({ name: dto.buyer.name, phone: dto.buyer.phone }), now,
+        dto.buyer.name, dto.buyer.phone, dto.buyer.email ?? null, JSON.stringify(dto.buyer.address), expiresAt,
+        plans.map((p) => p.id), plans.map((p) => p.code), plans.map((p) => p.cooperativeId), plans.map((p) => p.total), plans.map((p) => p.tokenHash),
+        lines.map((x) => x.orderId), lines.map((x) => x.l.productId), lines.map((x) => x.l.name), lines.map((x) => x.l.unit), lines.map((x) => x.l.sku),
+        lines.map((x) => x.l.priceVnd), lines.map((x) => x.l.qty), lines.map((x) => x.l.priceVnd * x.l.qty),
+        plans.map((p) => p.reference), plans.map((p) => (vietqr ? p.account.bankBin : null)), plans.map((p) => (vietqr ? p.account.accountNumber : null)),
+        plans.map((p) => (vietqr ? p.account.accountName : null)), plans.map((p) => p.qrPayload),
+      ],
+    );
+    const ordersIn = new Set(written.orders);
+    const paymentsIn = new Set(written.payments);
+    const orders: CheckoutOrderDto[] = [];
+    for (const plan of plans) {
+      const { id, cooperativeId, coop, items, total, account } = plan;
+      let code = plan.code;
+      let payment: PaymentRow = {
+        order_id: id, method: dto.paymentMethod, status: 'pending', amount_vnd: String(total), received_vnd: '0', refunded_vnd: '0',
+        reference: plan.reference, bank_bin: vietqr ? account.bankBin : null, account_number: vietqr ? account.accountNumber : null,
+        account_name: vietqr ? account.accountName : null, qr_payload: plan.qrPayload, stripe_payment_intent_id: null, stripe_client_secret: null,
+      };
+      if (!ordersIn.has(id)) {
+        // The order code was taken: this order alone, row by row, as many more times as allowed.
+        code = await this.insertOrderRow(m, { id, checkoutId, cooperativeId, dto, total, tokenHash: plan.tokenHash, now, expiresAt }, CODE_ATTEMPTS - 1);
+        const params: unknown[] = [];
+        const values = items.map((l, i) => {
+          params.push(id, l.productId, l.name, l.unit, l.sku, l.priceVnd, l.qty, l.priceVnd * l.qty);
+          const b = i * 8;
+          return `($${b + 1}, $${b + 2}, $${b + 3}, $${b + 4}, $${b + 5}, $${b + 6}, $${b + 7}, $${b + 8})`;
+        });
+        await m.query(`INSERT INTO order_items (order_id, product_id, name, unit, sku, price_vnd, qty, line_total_vnd) VALUES ${values.join(', ')}`, params);
+        if (vietqr) payment = await this.insertVietQrPayment(m, id, total, account, now);
+        else await m.query(`INSERT INTO payments (order_id, method, status, amount_vnd, created_at, updated_at) VALUES ($1, 'card', 'pending', $2, $3, $3)`, [id, total, now]);
+        await m.query(`INSERT INTO order_events (order_id, from_status, to_status, actor, created_at) VALUES ($1, NULL, 'pending_payment', 'buyer', $2)`, [id, now]);
+      } else if (vietqr && !paymentsIn.has(id)) {
+        // The payment reference was taken: draw it again for this payment.
+        payment = await this.insertVietQrPayment(m, id, total, account, now, REFERENCE_ATTEMPTS - 1);
       }
-      await m.query(`INSERT INTO order_events (order_id, from_status, to_status, actor, created_at) VALUES ($1, NULL, 'pending_payment', 'buyer', $2)`, [id, now]);
       const row: OrderRow = {
         id, code, checkout_id: checkoutId, cooperative_id: cooperativeId, cooperative_name: coop.name,
         buyer_name: dto.buyer.name, buyer_phone: dto.buyer.phone, buyer_email: dto.buyer.email ?? null,
@@ -202,7 +246,7 @@ export class OrdersService {
         order_id: id, product_id: l.productId, name: l.name, unit: l.unit, sku: l.sku,
         price_vnd: String(l.priceVnd), qty: l.qty, line_total_vnd: String(l.priceVnd * l.qty),
       }));
-      orders.push({ ...this.view(row, itemRows, payment), accessToken: token });
+      orders.push({ ...this.view(row, itemRows, payment), accessToken: plan.token });
     }
     return { checkoutId, response: { checkoutId, orders } as CheckoutResponseDto };
   }
@@ -210,9 +254,10 @@ export class OrdersService {
   private async insertOrderRow(
     m: EntityManager,
     o: { id: string; checkoutId: string; cooperativeId: string; dto: CheckoutDto; total: number; tokenHash: Buffer; now: Date; expiresAt: Date },
+    attempts = CODE_ATTEMPTS,
   ): Promise<string> {
-    for (let attempt = 0; attempt < 5; attempt++) {
-      const code = `DH${vietnamDate(o.now).slice(2).replaceAll('-', '')}-${randomCode(6)}`;
+    for (let attempt = 0; attempt < attempts; attempt++) {
+      const code = orderCode(o.now);
       const rows = await m.query(
         `INSERT INTO orders (id, code, checkout_id, cooperative_id, buyer_name, buyer_phone, buyer_email, buyer_address, total_vnd, status,
                              access_token_hash, payment_expires_at, created_at, updated_at)
@@ -232,8 +277,9 @@ export class OrdersService {
     total: number,
     account: { bankBin: string; accountNumber: string; accountName: string },
     now: Date,
+    attempts = REFERENCE_ATTEMPTS,
   ): Promise<PaymentRow> {
-    for (let attempt = 0; attempt < 5; attempt++) {
+    for (let attempt = 0; attempt < attempts; attempt++) {
       const reference = generateReference(randomBytes);
       const qrPayload = encodeVietQr({ bankBin: account.bankBin, accountNumber: account.accountNumber, amountVnd: total, purpose: reference });
       const rows = await m.query(
@@ -493,6 +539,15 @@ export class OrdersService {
       if (n < batchSize) return total;
     }
   }
+}
+
+/** Draws of an order code, and of a payment reference, before a checkout gives up (503). */
+const CODE_ATTEMPTS = 5;
+const REFERENCE_ATTEMPTS = 5;
+
+/** "DH251127-7K4M9P": the business day and six random characters. */
+function orderCode(now: Date): string {
+  return `DH${vietnamDate(now).slice(2).replaceAll('-', '')}-${randomCode(6)}`;
 }
 
 function randomCode(n: number): string {

@@ -52,7 +52,8 @@ interface CandidateRow {
   payment_expires_at: Date;
 }
 
-const COLS = 15;
+/** Attempts at a batch that keeps meeting rows concurrent transactions commit meanwhile. */
+const MAX_ATTEMPTS = 100;
 
 /** A decided transaction: what its row records. */
 interface Update {
@@ -65,11 +66,6 @@ interface Update {
   refund: number;
 }
 
-/** What the decisions were taken on: a candidate changed if any of these did. */
-function candidateVersion(c: CandidateRow): string {
-  return `${c.order_id}|${c.status}|${c.total_vnd}|${c.received_vnd}|${c.bank_bin}|${c.account_number}|${c.cooperative_id}|${new Date(c.payment_expires_at).getTime()}`;
-}
-
 interface Writes {
   payments: Map<string, { received: number; status: string }>;
   paid: Array<{ orderId: string; from: CandidateOrder['status']; reason: string }>;
@@ -78,9 +74,10 @@ interface Writes {
 /**
  * Stores bank transactions exactly once and reconciles incoming ones against orders and stalls.
  * Works in batches (a statement import feeds 1,000 lines at a time; the webhook a batch of one):
- * one multi-row INSERT … ON CONFLICT DO NOTHING, one query for all candidate orders (locked), the
- * pure decide() per transaction in order (split transfers to one order add up within a batch),
- * then the writes — all in the caller's transaction, so a batch is stored and matched atomically.
+ * one query for the duplicates (stored already, or repeated in the batch), one for all candidate
+ * orders (locked), the pure decide() per transaction in order (split transfers to one order add up
+ * within a batch), one multi-row INSERT of the new transactions with their outcomes, then the other
+ * writes — all in the caller's transaction, so a batch is stored and matched atomically.
  */
 @Injectable()
 export class BankTransactionsService {
@@ -93,92 +90,29 @@ export class BankTransactionsService {
 
   async ingest(m: EntityManager, txns: IncomingBankTransaction[]): Promise<BatchResult> {
     if (!txns.length) return { inserted: 0, duplicates: 0, outcomes: {}, ids: [] };
-    // Fast path first; if anything it read changed before it could lock (a concurrent duplicate, an
-    // order changed), its writes are undone and the batch goes through the locking path.
     await m.query(`SAVEPOINT bank_transactions_ingest`);
-    const fast = await this.ingestDecidedFirst(m, txns);
-    if (!fast) await m.query(`ROLLBACK TO SAVEPOINT bank_transactions_ingest`);
-    const result = fast ?? (await this.ingestLocked(m, txns));
-    await m.query(`RELEASE SAVEPOINT bank_transactions_ingest`);
-    return result;
-  }
-
-  /**
-   * The locking path: insert every transaction (pending), lock the candidate orders, decide, apply,
-   * then record the outcomes on the stored rows.
-   */
-  private async ingestLocked(m: EntityManager, txns: IncomingBankTransaction[]): Promise<BatchResult> {
-    const result: BatchResult = { inserted: 0, duplicates: 0, outcomes: {}, ids: [] };
-    const params: unknown[] = [];
-    const values = txns.map((t, i) => {
-      params.push(
-        t.source, t.externalId, t.gateway ?? null, t.accountNumber, t.bankBin ?? null, t.direction, t.amountVnd, t.content,
-        t.referenceCode ?? null, t.counterpartyName ?? null, t.counterpartyAccount ?? null, t.bookedAt, vietnamDate(t.bookedAt),
-        t.statementImportId ?? null, t.raw === undefined ? null : JSON.stringify(t.raw),
-      );
-      const b = i * COLS;
-      return `(${Array.from({ length: COLS }, (_, k) => `$${b + k + 1}`).join(', ')}, ${t.direction === 'out' ? `'outgoing'` : `'pending'`})`;
-    });
-    // Dedup: the same (source, external id), and across sources the same bank reference on an account.
-    const rows: Array<{ id: string; source: string; external_id: string }> = await m.query(
-      `INSERT INTO bank_transactions (source, external_id, gateway, account_number, bank_bin, direction, amount_vnd, content,
-         reference_code, counterparty_name, counterparty_account, booked_at, business_day, statement_import_id, raw, outcome)
-       VALUES ${values.join(', ')}
-       ON CONFLICT DO NOTHING RETURNING id, source, external_id`,
-      params,
-    );
-    const idByKey = new Map(rows.map((r) => [`${r.source}\u0000${r.external_id}`, r.id]));
-    const stored: StoredTxn[] = [];
-    for (const t of txns) {
-      const id = idByKey.get(`${t.source}\u0000${t.externalId}`) ?? null;
-      result.ids.push(id);
-      if (id) {
-        idByKey.delete(`${t.source}\u0000${t.externalId}`); // a key repeated inside one batch is a duplicate
-        stored.push({ ...t, id });
+    for (let attempt = 1; ; attempt++) {
+      const result = await this.ingestOnce(m, txns, attempt >= MAX_ATTEMPTS);
+      if (result) {
+        await m.query(`RELEASE SAVEPOINT bank_transactions_ingest`);
+        return result;
       }
+      // A concurrent transaction committed one of these transactions first: start the batch again,
+      // it is now a stored duplicate.
+      await m.query(`ROLLBACK TO SAVEPOINT bank_transactions_ingest`);
     }
-    result.inserted = stored.length;
-    result.duplicates = txns.length - stored.length;
-    result.outcomes.outgoing = stored.filter((t) => t.direction === 'out').length;
-    const incoming = stored.filter((t) => t.direction === 'in');
-    if (incoming.length) await this.reconcile(m, incoming, result.outcomes);
-    return result;
-  }
-
-  private async reconcile(m: EntityManager, txns: StoredTxn[], outcomes: Record<string, number>): Promise<void> {
-    const refsByTxn = txns.map((t) => findReferences(t.content));
-    const candidates = await this.loadCandidates(m, [...new Set(refsByTxn.flat())], true);
-    const stallAccounts = await this.loadStallAccounts(m, txns);
-    const acc: Writes = { payments: new Map(), paid: [] };
-    const updates = await this.decideAll(m, txns, refsByTxn, candidates, stallAccounts, outcomes, acc, async (write) => {
-      await write();
-    });
-    await this.flush(m, acc);
-    const params: unknown[] = [];
-    const values = updates.map((u, k) => {
-      params.push(u.id, u.outcome, u.reason, u.orderId, u.stallId, u.applied, u.refund);
-      const b = k * 7;
-      return `($${b + 1}::uuid, $${b + 2}, $${b + 3}, $${b + 4}::uuid, $${b + 5}::uuid, $${b + 6}::bigint, $${b + 7}::bigint)`;
-    });
-    await m.query(
-      `UPDATE bank_transactions bt SET outcome = v.outcome, outcome_reason = v.reason, order_id = v.order_id, stall_id = v.stall_id,
-         amount_applied_vnd = v.applied, amount_to_refund_vnd = v.refund, decided_at = now()
-       FROM (VALUES ${values.join(', ')}) AS v(id, outcome, reason, order_id, stall_id, applied, refund) WHERE bt.id = v.id`,
-      params,
-    );
   }
 
   /**
-   * The fast path, for the common case where nothing else touches these transactions or orders
-   * meanwhile: it reads what already exists (stored duplicates, candidate orders) without locks,
-   * decides every transaction, inserts each new one once with its outcome (no second write of the
-   * row), and only then locks the candidate orders and checks that they are still exactly as read.
-   * Writing the rows before taking any order lock keeps the lock order of the locking path, so two
-   * batches can never deadlock. Returns null — having written nothing but the rows, which the caller
-   * rolls back — when a concurrent transaction stored one of these transactions first or changed a
-   * candidate order.
+   * One attempt at a batch; null when the insert met a row a concurrent transaction committed since
+   * the duplicates were read (the caller rolls back to its savepoint and tries again).
+   *
+   * Lock order: the candidate orders and payments first (one statement, in order id order), then
+   * the new bank-transaction keys. A transaction that holds an uncommitted key of ours (our insert
+   * waits for it, as ON CONFLICT would) took all its order locks before inserting, so it never
+   * waits for ours: batches cannot deadlock.
    */
-  private async ingestDecidedFirst(m: EntityManager, txns: IncomingBankTransaction[]): Promise<BatchResult | null> {
+  private async ingestOnce(m: EntityManager, txns: IncomingBankTransaction[], lastAttempt: boolean): Promise<BatchResult | null> {
     const result: BatchResult = { inserted: 0, duplicates: 0, outcomes: {}, ids: [] };
     const key = (a: string, b: string) => `${a}\u0000${b}`;
     const withRef = txns.filter((t) => (t.referenceCode ?? null) !== null);
@@ -193,8 +127,8 @@ export class BankTransactionsService {
                            WHERE account_number = k.account_number AND reference_code = k.reference_code LIMIT 1) b`,
       [txns.map((t) => t.source), txns.map((t) => t.externalId), withRef.map((t) => t.accountNumber), withRef.map((t) => t.referenceCode)],
     );
-    // The same rule as the unique constraints: a transaction is new unless its (source, external id),
-    // or its bank reference on its account, is already stored or came earlier in the batch.
+    // The rule of the unique constraints: a transaction is new unless its (source, external id), or
+    // its bank reference on its account, is already stored or came earlier in the batch.
     const seenIds = new Set(existing.map((r) => key(r.source, r.external_id)));
     const seenRefs = new Set(existing.filter((r) => r.reference_code !== null).map((r) => key(r.account_number, r.reference_code!)));
     const stored: StoredTxn[] = [];
@@ -214,27 +148,26 @@ export class BankTransactionsService {
     result.inserted = stored.length;
     result.duplicates = txns.length - stored.length;
     result.outcomes.outgoing = stored.filter((t) => t.direction === 'out').length;
+    if (!stored.length) return result;
 
+    // Decide every incoming transaction against its locked candidates; writes other than the rows
+    // themselves wait until the rows are in.
     const incoming = stored.filter((t) => t.direction === 'in');
     const refsByTxn = incoming.map((t) => findReferences(t.content));
-    const refs = [...new Set(refsByTxn.flat())];
-    const seen = await this.loadCandidates(m, refs, process.env.LOCKFIRST === '1');
-    const snapshot = new Map([...seen].map(([ref, c]) => [ref, candidateVersion(c)]));
+    const candidates = await this.loadCandidates(m, [...new Set(refsByTxn.flat())]);
     const stallAccounts = incoming.length ? await this.loadStallAccounts(m, incoming) : [];
     const acc: Writes = { payments: new Map(), paid: [] };
     const writes: Array<() => Promise<unknown>> = [];
-    const updates = await this.decideAll(m, incoming, refsByTxn, seen, stallAccounts, result.outcomes, acc, async (write) => {
+    const updates = await this.decideAll(m, incoming, refsByTxn, candidates, stallAccounts, result.outcomes, acc, async (write) => {
       writes.push(write);
     });
     const decided = new Map(updates.map((u) => [u.id, u]));
 
-    if (stored.length) {
-      const col = <T>(f: (t: StoredTxn) => T): T[] => stored.map(f);
-      const u = (t: StoredTxn) => decided.get(t.id);
-      // A plain INSERT: the duplicates are known. A transaction that stored one of these rows since
-      // (or is storing it: the INSERT waits for it, as ON CONFLICT would) makes it fail on the unique
-      // constraint, and the batch goes through the locking path instead.
-      const stmt = 
+    // Each new transaction is written once, with its outcome (outgoing ones: 'outgoing', undecided).
+    const col = <T>(f: (t: StoredTxn) => T): T[] => stored.map(f);
+    const u = (t: StoredTxn) => decided.get(t.id);
+    try {
+      await m.query(
         `INSERT INTO bank_transactions (id, source, external_id, gateway, account_number, bank_bin, direction, amount_vnd, content,
            reference_code, counterparty_name, counterparty_account, booked_at, business_day, statement_import_id, raw,
            outcome, outcome_reason, order_id, stall_id, amount_applied_vnd, amount_to_refund_vnd, decided_at)
@@ -246,39 +179,33 @@ export class BankTransactionsService {
            $17::text[], $18::text[], $19::uuid[], $20::uuid[], $21::bigint[], $22::bigint[], $23::boolean[])
            AS v(id, source, external_id, gateway, account_number, bank_bin, direction, amount_vnd, content,
              reference_code, counterparty_name, counterparty_account, booked_at, business_day, statement_import_id, raw,
-             outcome, outcome_reason, order_id, stall_id, applied, refund, decided)`;
-      const params = [
+             outcome, outcome_reason, order_id, stall_id, applied, refund, decided)`,
+        [
           col((t) => t.id), col((t) => t.source), col((t) => t.externalId), col((t) => t.gateway ?? null), col((t) => t.accountNumber),
           col((t) => t.bankBin ?? null), col((t) => t.direction), col((t) => t.amountVnd), col((t) => t.content), col((t) => t.referenceCode ?? null),
           col((t) => t.counterpartyName ?? null), col((t) => t.counterpartyAccount ?? null), col((t) => t.bookedAt), col((t) => vietnamDate(t.bookedAt)),
           col((t) => t.statementImportId ?? null), col((t) => (t.raw === undefined ? null : JSON.stringify(t.raw))),
           col((t) => u(t)?.outcome ?? 'outgoing'), col((t) => u(t)?.reason ?? null), col((t) => u(t)?.orderId ?? null), col((t) => u(t)?.stallId ?? null),
           col((t) => u(t)?.applied ?? 0), col((t) => u(t)?.refund ?? 0), col((t) => u(t) !== undefined),
-      ];
-      try {
-        await m.query(stmt, params);
-      } catch (e) {
-        if ((e as { driverError?: { code?: string } }).driverError?.code === '23505') return null;
-        throw e;
-      }
-    }
-    if (refs.length && process.env.LOCKFIRST !== '1') {
-      const locked = await this.loadCandidates(m, refs, true);
-      if (locked.size !== snapshot.size || [...locked].some(([ref, c]) => snapshot.get(ref) !== candidateVersion(c))) return null;
+        ],
+      );
+    } catch (e) {
+      if (!lastAttempt && (e as { driverError?: { code?: string } }).driverError?.code === '23505') return null;
+      throw e;
     }
     for (const write of writes) await write();
     await this.flush(m, acc);
     return result;
   }
 
-  /** The orders whose payment carries one of `refs` (locked: FOR UPDATE, in order id order), by reference. */
-  private async loadCandidates(m: EntityManager, refs: string[], lock: boolean): Promise<Map<string, CandidateRow>> {
+  /** The orders whose payment carries one of `refs`, locked (FOR UPDATE, in order id order), by reference. */
+  private async loadCandidates(m: EntityManager, refs: string[]): Promise<Map<string, CandidateRow>> {
     const candidates = new Map<string, CandidateRow>();
     if (!refs.length) return candidates;
     const rows: CandidateRow[] = await m.query(
       `SELECT o.id AS order_id, p.reference, o.status, o.total_vnd, p.received_vnd, p.bank_bin, p.account_number, o.cooperative_id, o.payment_expires_at
        FROM payments p JOIN orders o ON o.id = p.order_id
-       WHERE p.reference = ANY($1::text[]) ORDER BY o.id${lock ? ' FOR UPDATE OF o, p' : ''}`,
+       WHERE p.reference = ANY($1::text[]) ORDER BY o.id FOR UPDATE OF o, p`,
       [refs],
     );
     for (const r of rows) candidates.set(r.reference, r);
