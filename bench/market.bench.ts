@@ -41,6 +41,7 @@ import { MarketStatsService } from '../src/markets/market-stats.service.js';
 import { insertStallTransactionsCount, type StallTxnInput, type StallTxnMethod } from '../src/markets/stall-transactions.sql.js';
 import communesData from '../src/regions/data/communes.json' with { type: 'json' };
 import provincesData from '../src/regions/data/provinces.json' with { type: 'json' };
+import { seededRandom } from '../src/common/seeded-random.js';
 
 // ---------------------------------------------------------------------------------------------
 // Load worker: `clients` clients send their requests one after the other over keep-alive sockets.
@@ -193,17 +194,6 @@ function describePlan(from: string, to: string): string {
   return `${parts.filter(Boolean).join(' ')}${p.dayRanges.length || p.minusDayRanges.length ? ' from the daily rollups' : ''}`;
 }
 
-/** mulberry32 */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface Province {
   code: string;
@@ -263,7 +253,7 @@ async function setupMarkets(client: pg.Client): Promise<void> {
  * WRITERS concurrent database transactions. Returns the elapsed milliseconds.
  */
 async function ingest(ds: DataSource, stalls: StallRef[], total: number, today: string): Promise<{ ms: number; inserted: number }> {
-  const rand = prng(42);
+  const rand = seededRandom(42);
   // Stalls are not equally busy: weights 0.3–1.7, sampled through a cumulative table.
   const cum = new Float64Array(stalls.length);
   let acc = 0;

@@ -12,6 +12,7 @@ import { bankAccountName, foldVietnamese } from '../../src/common/vn-text.js';
 import { taxCodeCheckDigit } from '../../src/cooperatives/tax-code.js';
 import { RegionsService } from '../../src/regions/regions.service.js';
 import { buildSearchExtra, provinceSearchNames } from '../../src/catalog/search-text.js';
+import { seededRandom } from '../../src/common/seeded-random.js';
 
 export interface Queryable {
   query(sql: string, params?: unknown[]): Promise<unknown>;
@@ -119,17 +120,6 @@ const VARIANTS = ['', ' đặc biệt', ' thượng hạng', ' loại 1', ' hữ
 const PROVINCE_EXTRA_WEIGHT: Record<string, number> = { '66': 8, '68': 6, '01': 6, '08': 4, '52': 4, '91': 3, '14': 3, '19': 3, '82': 3, '96': 2 };
 const SLOTS = 8;
 
-/** mulberry32: small, seeded, good enough for test data. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function taxCode(n: number): string {
   for (let k = n; ; k++) {
@@ -140,7 +130,7 @@ function taxCode(n: number): string {
 }
 
 export async function seedCatalogDataset(db: Queryable, opts: DatasetOptions): Promise<{ cooperatives: number; products: number }> {
-  const rand = prng(opts.seed ?? 20251127);
+  const rand = seededRandom(opts.seed ?? 20251127);
   const regions = new RegionsService();
   const provinces = regions.listProvinces();
   const weighted = provinces.flatMap((p) => Array.from({ length: 3 + (PROVINCE_EXTRA_WEIGHT[p.code] ?? 0) }, () => p));

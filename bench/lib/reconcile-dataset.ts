@@ -23,6 +23,7 @@ import { once } from 'node:events';
 import pg from 'pg';
 import { generateReference, isValidReference, REFERENCE_ALPHABET } from '../../src/payments/vietqr/reference.js';
 import { encodeVietQr } from '../../src/payments/vietqr/vietqr.js';
+import { seededRandom } from '../../src/common/seeded-random.js';
 
 export interface ReconcileDatasetOptions {
   url: string;
@@ -60,17 +61,6 @@ const MIDDLE = ['Văn', 'Thị', 'Đức', 'Minh', 'Thị Thu', 'Hữu', 'Thanh'
 const GIVEN = ['An', 'Bình', 'Châu', 'Dũng', 'Giang', 'Hà', 'Hải', 'Hạnh', 'Hùng', 'Lan', 'Linh', 'Long', 'Mai', 'Nam', 'Ngọc', 'Phương', 'Quân', 'Tâm', 'Thảo', 'Trang', 'Tuấn', 'Việt', 'Yến'];
 const PLAIN_MEMOS = ['chuyen tien', 'Chuyển tiền ăn trưa', 'tra no', 'Hoàn tiền', 'ung ho quy', 'CK mua hang', 'thanh toan tien hang thang 11', 'Tiền điện tháng 10', 'gui tien', 'IBFT chuyen tien'];
 
-/** mulberry32: small, seeded, good enough for test data. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** ASCII folding for memos written "without diacritics" (what most banks send). */
 const ascii = (s: string): string => s.normalize('NFD').replace(/\p{M}/gu, '').replace(/đ/g, 'd').replace(/Đ/g, 'D');
@@ -96,7 +86,7 @@ const spread = (i: number, total: number, n: number): number => Math.floor((i * 
 export async function seedReconcileDataset(opts: ReconcileDatasetOptions): Promise<ReconcileDatasetSummary> {
   const t0 = performance.now();
   const log = opts.log ?? (() => undefined);
-  const rand = prng(opts.seed ?? 20261127);
+  const rand = seededRandom(opts.seed ?? 20261127);
   const randomBytes = (n: number): Uint8Array => {
     const b = new Uint8Array(n);
     for (let i = 0; i < n; i++) b[i] = Math.floor(rand() * 256);

@@ -14,6 +14,7 @@ import { bankAccountName } from '../common/vn-text.js';
 import { addDays } from './market-stats.js';
 import type { StallCategory } from './stall.entity.js';
 import { insertStallTransactionsCount, type StallTxnInput, type StallTxnMethod } from './stall-transactions.sql.js';
+import { seededRandom } from '../common/seeded-random.js';
 
 export const DEMO_MARKET = {
   name: 'Chợ 4.0 Trung tâm Buôn Ma Thuột',
@@ -24,17 +25,6 @@ export const DEMO_MARKET = {
 export const DEMO_DAYS = 120;
 const SEED_LOCK = 7710050;
 
-/** mulberry32: a small, good-enough deterministic PRNG. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Category, stall code prefix, how many stalls, mean sales per day, amount range (VND). */
 const LAYOUT: Array<{ category: StallCategory; prefix: string; stalls: number; perDay: number; min: number; max: number }> = [
@@ -127,7 +117,7 @@ export async function seedMarketsDemo(source: DataSource | INestApplicationConte
     const existing = (await m.query('SELECT id FROM markets WHERE name = $1 LIMIT 1', [DEMO_MARKET.name])) as unknown[];
     if (existing.length) return null;
 
-    const rand = prng(20260301);
+    const rand = seededRandom(20260301);
     const [market] = (await m.query(
       `INSERT INTO markets (name, province_code, commune_code, address, created_at, updated_at)
        VALUES ($1, $2, $3, $4, $5, $5) RETURNING id`,
