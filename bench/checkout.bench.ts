@@ -97,7 +97,8 @@ async function withCpu<T>(pgPid: number | null, fn: () => Promise<T>): Promise<[
   const r = await fn();
   const m1 = mainThreadCpuMs();
   const p1 = pgPid === null ? null : postgresCpuMs(pgPid);
-  return [r, m0 === null || m1 === null || p0 === null || p1 === null ? undefined : { main: m1 - m0, pg: p1 - p0 }];
+  if (m0 === null || m1 === null) return [r, undefined];
+  return [r, { main: m1 - m0, pg: p0 === null || p1 === null ? NaN : p1 - p0 }];
 }
 const rate = (s: SideStats): number => (s.ok / s.elapsedMs) * 1000;
 
@@ -237,6 +238,7 @@ function check(cond: boolean, what: string): void {
 
 async function main(): Promise<void> {
   const started = new Date();
+  const loadBefore = loadAverage();
   log(`starting embedded PostgreSQL`);
   const db = await startBenchPostgres('checkout');
   let app: Awaited<ReturnType<typeof createApp>> | undefined;
@@ -321,6 +323,17 @@ async function main(): Promise<void> {
     log(`checkouts/s: app ${rate(A).toFixed(1)}, raw SQL ${rate(B).toFixed(1)}, ratio ${ratio.toFixed(2)}`);
     log(`CPU ms per checkout: app thread ${cpuPer(A).main.toFixed(2)} + PostgreSQL ${cpuPer(A).pg.toFixed(2)}; raw SQL clients ${cpuPer(B).main.toFixed(2)} + PostgreSQL ${cpuPer(B).pg.toFixed(2)}`);
 
+    // For scale: what the app's HTTP pipeline costs before a service is reached (same clients, 3 s each).
+    const floor = async (job: Parameters<typeof runHttpRound>[0]) => {
+      const [r, c] = await withCpu(null, () => runHttpRound(job));
+      if (r.errors) throw new Error(`pipeline floor: ${r.errors} unexpected answers, first: ${r.firstError}`);
+      return { rate: (r.ok / r.elapsedMs) * 1000, cpu: c === undefined ? null : c.main / r.ok, p50: summarize(r.latencies).p50 };
+    };
+    const health = await floor({ base, clients: CLIENTS, durationMs: 3000, expectStatus: 200, collect: 0, get: { paths: Array.from({ length: 100_000 }, () => '/health/live') } });
+    const invalid = JSON.stringify({ buyer: { name: 'X' }, items: [], paymentMethod: 'vietqr' });
+    const rejected = await floor({ base, clients: CLIENTS, durationMs: 3000, expectStatus: 400, collect: 0, post: { path: '/checkout', bodies: [[invalid]] } });
+    log(`pipeline: GET /health/live ${health.rate.toFixed(0)}/s (${health.cpu?.toFixed(2)} ms CPU each), invalid POST /checkout → 400 ${rejected.rate.toFixed(0)}/s (${rejected.cpu?.toFixed(2)} ms CPU each)`);
+
     // Orders for part 2, made untimed by the raw SQL path (it knows their access tokens).
     const qrOrders: CreatedOrder[] = [];
     const extra = await sqlRound(sqlClients, productsB, buyers, today, config.paymentTtlMinutes, 600_000, { keep: qrOrders, until: QR_ORDERS });
@@ -399,6 +412,7 @@ async function main(): Promise<void> {
     lines.push(`Run ${started.toISOString()} with \`npm run bench:checkout\` (\`npm run build && node dist/bench/checkout.bench.js${process.argv.slice(2).length ? ' ' + process.argv.slice(2).join(' ') : ''}\`).`);
     lines.push('');
     lines.push(machineLine(pgVersion));
+    lines.push(`Load average (1/5/15 min) at start ${loadBefore}, at end ${loadAverage()} (other sessions' work shared the machine; 2 means both CPUs busy).`);
     lines.push('');
     lines.push(
       `Setup: catalog of 2,000 products of 50 cooperatives (bench/lib/catalog-dataset.ts); ${CLIENTS} clients per side, each on its own ${PRODUCTS_PER_CLIENT} products ` +
@@ -407,8 +421,9 @@ async function main(): Promise<void> {
         `no Idempotency-Key, from a worker thread (node:http, keep-alive). ` +
         `B = the same work as raw SQL through \`pg\`, ${CLIENTS} connections in the main thread: BEGIN; \`UPDATE products … WHERE stock_qty >= $qty … RETURNING\` ` +
         `(joined to the cooperative for its account); INSERT checkout, order, item, payment (reference and QR payload from the app's own functions); COMMIT. ` +
-        `The app additionally reads the cooperative through TypeORM and writes an order event (7 statements + BEGIN/COMMIT vs 5), validates the body and builds the response. ` +
-        `Interleaved: ${ROUNDS} × (A ${ROUND_MS / 1000} s, B ${ROUND_MS / 1000} s) after ${WARMUP_MS / 1000} s warm-up each.`,
+        `The app also reads the cooperative (TypeORM) and writes an order event, in 3 statements (stock UPDATE, cooperative SELECT, one INSERT of checkout, order, ` +
+        `item, payment and event) + BEGIN/COMMIT against the raw SQL's 5 + BEGIN/COMMIT, and runs its HTTP pipeline (helmet, rate limit, request log, JSON body, validation, ` +
+        `error filter) and builds the response. Interleaved: ${ROUNDS} × (A ${ROUND_MS / 1000} s, B ${ROUND_MS / 1000} s) after ${WARMUP_MS / 1000} s warm-up each.`,
     );
     lines.push('');
     lines.push(`| Checkouts | total | checkouts/s | per round | p50 ms | p95 ms | p99 ms |`);
@@ -417,6 +432,15 @@ async function main(): Promise<void> {
     lines.push(`| B: raw SQL through \`pg\` | ${B.ok} | ${rate(B).toFixed(1)} | ${B.perRound.map((x) => x.toFixed(0)).join(' / ')} | ${ms(sB.p50)} | ${ms(sB.p95)} | ${ms(sB.p99)} |`);
     lines.push('');
     lines.push(`Ratio A/B: **${ratio.toFixed(2)}** (target ≥ ${TARGET_CHECKOUT_RATIO}: ${met(ratio >= TARGET_CHECKOUT_RATIO)}).`);
+    lines.push('');
+    const cpuText = (s: SideStats) => `${(s.cpuMain / s.ok).toFixed(2)} ms + PostgreSQL ${(s.cpuPg / s.ok).toFixed(2)} ms`;
+    lines.push(
+      `CPU time per checkout (from /proc over the timed rounds): A — the app's thread ${cpuText(A)}; B — the raw SQL clients ${cpuText(B)}. ` +
+        `The app serves every request on one thread, so A cannot exceed ~${Math.round(1000 / (A.cpuMain / A.ok))} checkouts/s whatever the database does. ` +
+        `Its HTTP pipeline alone, before any service code runs: \`GET /health/live\` ${health.cpu?.toFixed(2) ?? 'n/a'} ms of that thread per request ` +
+        `(${health.rate.toFixed(0)}/s at ${CLIENTS} clients, p50 ${ms(health.p50)} ms); a \`POST /checkout\` rejected by validation (400) ${rejected.cpu?.toFixed(2) ?? 'n/a'} ms ` +
+        `(${rejected.rate.toFixed(0)}/s, p50 ${ms(rejected.p50)} ms).`,
+    );
     lines.push('');
     lines.push(
       `Verified after the rounds: orders = HTTP 201s + SQL commits (${counts.orders}, incl. warm-up and ${QR_ORDERS} orders made for the QR part); one item and one pending VietQR payment each; references distinct and valid; ` +
