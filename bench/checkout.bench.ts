@@ -1,5 +1,6 @@
 /**
- * Checkout benchmark: `npm run bench:checkout [-- --rounds 5 --round-seconds 5 --clients 16]`.
+ * Checkout benchmark: `npm run bench:checkout [-- --rounds 5 --round-seconds 5 --clients 16
+ * --qr-rounds 3 --qr-round-seconds 5 --qr-orders 3000]`.
  *
  * Part 1 — checkouts/s. Starts an embedded PostgreSQL in .data-bench/checkout (fresh every run),
  * migrates, seeds a catalog (bench/lib/catalog-dataset.ts) and gives 2 × clients × 4 products ample
@@ -11,14 +12,18 @@
  *      UPDATE … WHERE stock_qty >= $qty RETURNING (joined to the cooperative for its account);
  *      INSERT checkout (the orders' foreign key needs it), order, item, payment (reference and QR
  *      payload made by the same functions as the app's); COMMIT.
- * Afterwards every order, item, payment and stock decrement is checked against the counts.
+ * CPU time of this process's main thread (the app in A, the SQL clients in B) and of PostgreSQL is
+ * read from /proc per round. Afterwards every order, item, payment and stock decrement is checked
+ * against the counts, and the app's HTTP pipeline alone is measured (GET /health/live, and a
+ * POST /checkout that validation rejects).
  *
  * Part 2 — QR PNG renders/s: GET /orders/:id/qr.png?token= for distinct orders (made untimed by
- * the raw SQL path, which knows their access tokens), each order requested once (distinct payloads: every request is a render, never a hit of QrImageService's
- * cache), against bare `qrcode.toBuffer(payload, { errorCorrectionLevel: 'M', margin: 4, scale: 8 })`
- * on other orders' payloads, the same number of concurrent callers, in this process; interleaved
- * rounds too. One image from the endpoint is compared byte for byte with the bare render of its
- * payload. The cached case (one order requested again and again) is measured for information.
+ * the raw SQL path, which knows their access tokens), each order requested once (distinct payloads:
+ * every request is a render, never a hit of QrImageService's cache), against bare
+ * `qrcode.toBuffer(payload, { errorCorrectionLevel: 'M', margin: 4, scale: 8 })` on other orders'
+ * payloads, the same number of concurrent callers, in this process; interleaved rounds too. One
+ * image from the endpoint is compared byte for byte with the bare render of its payload. The cached
+ * case (one order requested again and again) is measured for information.
  *
  * Writes the figures to bench/RESULTS.md ("## Checkout").
  */
@@ -53,8 +58,8 @@ const ROUNDS = flag('rounds', 5);
 const ROUND_MS = flag('round-seconds', 5) * 1000;
 const CLIENTS = flag('clients', 16);
 const QR_ROUNDS = flag('qr-rounds', 3);
-const QR_ROUND_MS = flag('qr-round-seconds', 3) * 1000;
-const WARMUP_MS = 2000;
+const QR_ROUND_MS = flag('qr-round-seconds', 5) * 1000;
+const WARMUP_MS = 5000;
 const PRODUCTS_PER_CLIENT = 4;
 const STOCK = 10_000_000;
 const TARGET_CHECKOUT_RATIO = 0.5;
