@@ -488,6 +488,7 @@ describe('4.0 markets (e2e)', () => {
         code: 'A-01',
         vendorName: 'Nguyễn Thị Hoa',
         category: 'fresh_produce',
+        categoryLabel: 'Rau củ quả tươi',
         qrEnabled: true,
         status: 'active',
         ...fig([3, 130_000], [0, 0], [2, 30_000], 0.6, 0.8125),

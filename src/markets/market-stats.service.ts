@@ -260,5 +260,5 @@ function stallCounts(rows: Array<{ info: StallInfo; c: Counters }>): StallCounts
 }
 
 function stallStats(s: StallInfo, c: Counters): StallStatsDto {
-  return { stallId: s.id, code: s.code, vendorName: s.vendor_name, category: s.category, qrEnabled: s.qr_enabled, status: s.status, ...figures(c) };
+  return { stallId: s.id, code: s.code, vendorName: s.vendor_name, category: s.category, categoryLabel: STALL_CATEGORY_LABELS_VI[s.category], qrEnabled: s.qr_enabled, status: s.status, ...figures(c) };
 }

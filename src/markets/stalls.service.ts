@@ -9,7 +9,7 @@ import { APP_CONFIG, type AppConfig } from '../config/config.js';
 import { decodeVietQr, encodeVietQr } from '../payments/vietqr/vietqr.js';
 import type { CreateStallDto, ImportStallQrDto, StallDto, StallListQuery, UpdateStallDto } from './dto/stall.dto.js';
 import { MarketsService } from './markets.service.js';
-import { type StallCategory, StallEntity, type StallStatus } from './stall.entity.js';
+import { STALL_CATEGORY_LABELS_VI, type StallCategory, StallEntity, type StallStatus } from './stall.entity.js';
 
 type StallFields = Omit<StallEntity, 'id' | 'createdAt' | 'updatedAt'>;
 
@@ -189,6 +189,7 @@ export class StallsService {
       vendorName: s.vendorName,
       vendorPhone: s.vendorPhone,
       category: s.category,
+      categoryLabel: STALL_CATEGORY_LABELS_VI[s.category],
       bankAccount:
         s.bankBin && s.bankAccountNumber && s.bankAccountName
           ? {

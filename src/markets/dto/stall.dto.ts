@@ -177,6 +177,7 @@ export class StallDto {
   @ApiProperty({ example: 'Nguyễn Thị Hoa' }) vendorName!: string;
   @ApiProperty({ example: '0905123456', nullable: true, type: String }) vendorPhone!: string | null;
   @ApiProperty({ enum: STALL_CATEGORIES }) category!: string;
+  @ApiProperty({ example: 'Rau củ quả tươi', description: 'the category as people read it (vi)' }) categoryLabel!: string;
   @ApiProperty({ type: StallBankAccountDto, nullable: true }) bankAccount!: StallBankAccountDto | null;
   @ApiProperty({ description: 'true when the stall has a bank account' }) qrEnabled!: boolean;
   @ApiProperty({ enum: STALL_STATUSES }) status!: string;

@@ -90,6 +90,7 @@ export class StallStatsDto extends FiguresDto {
   @ApiProperty({ example: 'A-12' }) code!: string;
   @ApiProperty({ example: 'Nguyễn Thị Hoa' }) vendorName!: string;
   @ApiProperty({ enum: STALL_CATEGORIES }) category!: string;
+  @ApiProperty({ example: 'Rau củ quả tươi', description: 'the category as people read it (vi)' }) categoryLabel!: string;
   @ApiProperty() qrEnabled!: boolean;
   @ApiProperty({ enum: ['active', 'inactive'] }) status!: string;
 }

@@ -13,17 +13,6 @@ import type { Market, MarketStats, Stall } from './types.js';
 const KEY_STORE = 'ocop.managerKey.v1';
 const STALL_PAGE = 100;
 
-const CATEGORY_LABELS: Record<string, string> = {
-  fresh_produce: 'Rau củ quả tươi',
-  meat_fish: 'Thịt, cá, hải sản',
-  dry_goods: 'Hàng khô',
-  prepared_food: 'Đồ ăn, thức uống',
-  clothing_textiles: 'Quần áo, vải vóc',
-  household: 'Đồ gia dụng',
-  services: 'Dịch vụ',
-  other: 'Khác',
-};
-
 const GRANULARITIES: Array<[MarketStats['granularity'], string]> = [
   ['day', 'Theo ngày'],
   ['week', 'Theo tuần'],
@@ -332,7 +321,7 @@ function renderStats(content: HTMLElement, s: MarketStats): Chart[] {
       s.topStalls.length
         ? h('div', { id: 'top-stalls' },
             table('Quầy dẫn đầu', ['#', 'Quầy', 'Người bán', 'Ngành hàng', 'Giao dịch không tiền mặt', 'Giá trị không tiền mặt', 'Tỷ lệ (giá trị)'],
-              s.topStalls.map((x, i) => [String(i + 1), h('strong', null, x.code), x.vendorName, CATEGORY_LABELS[x.category] ?? x.category, count(x.cashlessCount), money(x.cashlessValueVnd), percent(x.cashlessShareByValue)]),
+              s.topStalls.map((x, i) => [String(i + 1), h('strong', null, x.code), x.vendorName, x.categoryLabel, count(x.cashlessCount), money(x.cashlessValueVnd), percent(x.cashlessShareByValue)]),
               [0, 4, 5, 6]),
           )
         : h('p', { class: 'muted', id: 'top-stalls' }, 'Chưa có giao dịch không tiền mặt trong khoảng thời gian này.'),
@@ -368,7 +357,7 @@ async function loadStalls(box: HTMLElement, market: Market): Promise<void> {
             h('td', null, h('strong', null, x.code)),
             h('td', null, x.vendorName),
             h('td', null, x.vendorPhone ?? '—'),
-            h('td', null, CATEGORY_LABELS[x.category] ?? x.category),
+            h('td', null, x.categoryLabel),
             h('td', null, x.bankAccount ? `${x.bankAccount.bankName} · ${x.bankAccount.accountNumber}` : h('span', { class: 'muted' }, 'Chưa có (không có mã QR)')),
             h('td', null, x.status === 'active' ? 'Đang hoạt động' : 'Tạm nghỉ'),
             h('td', null, x.qrEnabled ? h('a', { href: `/stalls/${encodeURIComponent(x.id)}/qr.png`, target: '_blank', rel: 'noopener' }, 'Xem mã', h('span', { class: 'sr-only' }, ` quầy ${x.code}`)) : '—'),

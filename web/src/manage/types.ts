@@ -40,6 +40,7 @@ export interface StallStats extends Figures {
   code: string;
   vendorName: string;
   category: string;
+  categoryLabel: string;
   qrEnabled: boolean;
   status: string;
 }
@@ -72,6 +73,7 @@ export interface Stall {
   vendorName: string;
   vendorPhone: string | null;
   category: string;
+  categoryLabel: string;
   bankAccount: { bankName: string; accountNumber: string; accountName: string } | null;
   qrEnabled: boolean;
   status: string;
