@@ -1,18 +1,7 @@
 /** The API shapes the dashboard reads (src/markets/dto, OpenAPI at /docs). */
-export interface Figures {
-  qrCount: number;
-  qrValueVnd: number;
-  cardCount: number;
-  cardValueVnd: number;
-  cashCount: number;
-  cashValueVnd: number;
-  cashlessCount: number;
-  cashlessValueVnd: number;
-  transactionCount: number;
-  valueVnd: number;
-  cashlessShareByCount: number | null;
-  cashlessShareByValue: number | null;
-}
+// The figures are the server's own type (pure code, type-only: nothing of the server is bundled).
+import type { Figures } from '../../../src/markets/market-stats.js';
+export type { Figures };
 
 export interface StallCounts {
   total: number;
