@@ -2,7 +2,7 @@ import jsQrModule from 'jsqr';
 import { PNG } from 'pngjs';
 import { ManualClock } from '../src/common/clock.js';
 import { checkLedger } from '../src/ledger/ledger.service.js';
-import { bearer, createTestApp, type TestApp } from './harness/app.js';
+import { binaryBody, bearer, createTestApp, type TestApp } from './harness/app.js';
 import { type FakeStripe, signedWebhook, startFakeStripe } from './harness/fake-stripe.js';
 import { buyer, createCooperative, createProduct, type CreatedCooperative } from './harness/fixtures.js';
 
@@ -157,11 +157,7 @@ describe('card payments, refunds and QR images (e2e)', () => {
       const { body } = await t.http.post('/checkout').send({ buyer: buyer(), items: [{ productId: p, qty: 1 }], paymentMethod: 'vietqr' }).expect(201);
       const order = body.orders[0];
       await t.http.get(`/orders/${order.id}/qr.png`).expect(401);
-      const png = await t.http.get(`/orders/${order.id}/qr.png`).query({ token: order.accessToken }).buffer(true).parse((res, cb) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => cb(null, Buffer.concat(chunks)));
-      }).expect(200);
+      const png = await t.http.get(`/orders/${order.id}/qr.png`).query({ token: order.accessToken }).buffer(true).parse(binaryBody).expect(200);
       expect(png.headers['content-type']).toBe('image/png');
       const img = PNG.sync.read(png.body as Buffer);
       const decoded = jsQR(new Uint8ClampedArray(img.data), img.width, img.height);

@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { DataSource } from 'typeorm';
 import { ManualClock } from '../src/common/clock.js';
 import { StallPaymentsService } from '../src/markets/stall-payments.service.js';
-import { bearer, createTestApp, type TestApp } from './harness/app.js';
+import { binaryBody, bearer, createTestApp, type TestApp } from './harness/app.js';
 import { createMarket, createStall, type CreatedMarket, recordTxn, rollupConsistency } from './fixtures/markets/markets.js';
 import { pdfPageCount, pdfQrPayloads } from './fixtures/markets/pdf.js';
 
@@ -191,11 +191,7 @@ describe('4.0 markets: batches, concurrency, cards (e2e)', () => {
         .get(`/markets/${P.id}/qr-cards.pdf`)
         .set(bearer(P.key))
         .buffer(true)
-        .parse((r, cb) => {
-          const chunks: Buffer[] = [];
-          r.on('data', (c: Buffer) => chunks.push(c));
-          r.on('end', () => cb(null, Buffer.concat(chunks)));
-        })
+        .parse(binaryBody)
         .expect(200);
       const pdf = res.body as Buffer;
       expect(pdf.subarray(0, 5).toString('latin1')).toBe('%PDF-');
@@ -209,11 +205,7 @@ describe('4.0 markets: batches, concurrency, cards (e2e)', () => {
         .get(`/markets/${E.id}/qr-cards.pdf`)
         .set(bearer(E.key))
         .buffer(true)
-        .parse((r, cb) => {
-          const chunks: Buffer[] = [];
-          r.on('data', (c: Buffer) => chunks.push(c));
-          r.on('end', () => cb(null, Buffer.concat(chunks)));
-        })
+        .parse(binaryBody)
         .expect(200);
       expect(pdfPageCount(res.body as Buffer)).toBe(1);
       expect(pdfQrPayloads(res.body as Buffer)).toEqual([]);

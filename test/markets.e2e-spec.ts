@@ -6,7 +6,7 @@ import { ManualClock } from '../src/common/clock.js';
 import { StallPaymentsService } from '../src/markets/stall-payments.service.js';
 import { encodeVietQr } from '../src/payments/vietqr/vietqr.js';
 import { STALL_CREDIT_PORT, type StallCreditPort } from '../src/reconciliation/stall-credit.port.js';
-import { bearer, createTestApp, type TestApp } from './harness/app.js';
+import { binaryBody, bearer, createTestApp, type TestApp } from './harness/app.js';
 import { createMarket, createStall, type CreatedMarket, REAL_QR, recordTxn, rollupConsistency, stallBody } from './fixtures/markets/markets.js';
 import { pdfPageCount, pdfQrPayloads } from './fixtures/markets/pdf.js';
 
@@ -656,11 +656,7 @@ describe('4.0 markets (e2e)', () => {
         .get(`/markets/${A.id}/qr-cards.pdf`)
         .set(bearer(A.key))
         .buffer(true)
-        .parse((r, cb) => {
-          const chunks: Buffer[] = [];
-          r.on('data', (c: Buffer) => chunks.push(c));
-          r.on('end', () => cb(null, Buffer.concat(chunks)));
-        })
+        .parse(binaryBody)
         .expect(200);
       expect(res.headers['content-type']).toBe('application/pdf');
       expect(res.headers['content-disposition']).toMatch(/^inline; filename="the-qr-cho-4-0-trung-tam-buon-ma-thuot\.pdf"; filename\*=UTF-8''/);

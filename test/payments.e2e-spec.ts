@@ -9,7 +9,7 @@ import { APP_CONFIG, type AppConfig } from '../src/config/config.js';
 import { StripeGateway, stripeHostOptions } from '../src/payments/card/stripe.gateway.js';
 import { crc16CcittFalse } from '../src/payments/vietqr/emvco.js';
 import { QrImageService } from '../src/payments/vietqr/qr-image.js';
-import { createTestApp, type TestApp } from './harness/app.js';
+import { binaryBody, createTestApp, type TestApp } from './harness/app.js';
 import { type FakeStripe, signedWebhook, stripeTestUrl } from './harness/fake-stripe.js';
 
 const jsQR = jsQrModule.default;
@@ -35,14 +35,6 @@ const VNPAY_QR =
 
 type Problem = { field: string; problem: string };
 const fieldsOf = (body: { details?: Problem[] }) => (body.details ?? []).map((d) => d.field);
-
-/** Collects a binary response body (supertest buffers only text by default). */
-const binary = (res: unknown, done: (err: Error | null, body: Buffer) => void) => {
-  const stream = res as import('node:http').IncomingMessage;
-  const chunks: Buffer[] = [];
-  stream.on('data', (c: Buffer) => chunks.push(c));
-  stream.on('end', () => done(null, Buffer.concat(chunks)));
-};
 
 function scan(png: Buffer): { data: string; version: number; width: number; height: number } {
   const image = PNG.sync.read(png);
@@ -151,7 +143,7 @@ describe('payments (e2e)', () => {
       expect(dec.body).toMatchObject({ ...input, initiationMethod: 'dynamic', serviceCode: 'QRIBFTTA' });
 
       const path = new URL(enc.body.qrImageUrl).pathname + new URL(enc.body.qrImageUrl).search;
-      const img = await t.http.get(path).buffer(true).parse(binary).expect(200);
+      const img = await t.http.get(path).buffer(true).parse(binaryBody).expect(200);
       expect(scan(img.body as Buffer).data).toBe(enc.body.payload);
     });
 
@@ -205,7 +197,7 @@ describe('payments (e2e)', () => {
     const pngPath = (payload: string, extra = '') => `/vietqr/qr.png?payload=${encodeURIComponent(payload)}${extra}`;
 
     it('renders a PNG that scans back to the payload: error correction M, 4-module quiet zone, 8 px per module', async () => {
-      const res = await t.http.get(pngPath(REAL.napasDynamic)).buffer(true).parse(binary).expect(200);
+      const res = await t.http.get(pngPath(REAL.napasDynamic)).buffer(true).parse(binaryBody).expect(200);
       expect(res.headers['content-type']).toBe('image/png');
       expect(res.headers['cache-control']).toBe('private, max-age=300');
       expect(res.headers.etag).toMatch(/^"[A-Za-z0-9_-]{43}"$/); // strong (no W/), SHA-256 in base64url
@@ -215,13 +207,13 @@ describe('payments (e2e)', () => {
       expect(qr.width).toBe((modules + 2 * 4) * 8);
       expect(qr.height).toBe(qr.width);
 
-      const small = await t.http.get(pngPath(REAL.napasDynamic, '&scale=4')).buffer(true).parse(binary).expect(200);
+      const small = await t.http.get(pngPath(REAL.napasDynamic, '&scale=4')).buffer(true).parse(binaryBody).expect(200);
       expect(scan(small.body as Buffer)).toMatchObject({ data: REAL.napasDynamic, width: (modules + 8) * 4 });
       expect(small.headers.etag).not.toBe(res.headers.etag);
     });
 
     it('answers 304 without a body when If-None-Match holds the ETag (weak comparison), 200 otherwise', async () => {
-      const first = await t.http.get(pngPath(REAL.subizReadme)).buffer(true).parse(binary).expect(200);
+      const first = await t.http.get(pngPath(REAL.subizReadme)).buffer(true).parse(binaryBody).expect(200);
       const etag = first.headers.etag as string;
       const again = await t.http.get(pngPath(REAL.subizReadme)).set('If-None-Match', etag).expect(304);
       expect(again.headers.etag).toBe(etag);
@@ -229,14 +221,14 @@ describe('payments (e2e)', () => {
       expect(again.text ?? '').toBe('');
       await t.http.get(pngPath(REAL.subizReadme)).set('If-None-Match', `"other", W/${etag}`).expect(304);
       await t.http.get(pngPath(REAL.subizReadme)).set('If-None-Match', '"something-else"').expect(200);
-      const repeat = await t.http.get(pngPath(REAL.subizReadme)).buffer(true).parse(binary).expect(200);
+      const repeat = await t.http.get(pngPath(REAL.subizReadme)).buffer(true).parse(binaryBody).expect(200);
       expect(repeat.headers.etag).toBe(etag);
       expect(Buffer.compare(repeat.body as Buffer, first.body as Buffer)).toBe(0);
     });
 
     it('renders SVG with its own content type and ETag', async () => {
-      const png = await t.http.get(pngPath(REAL.qrPush)).buffer(true).parse(binary).expect(200);
-      const res = await t.http.get(`/vietqr/qr.svg?payload=${encodeURIComponent(REAL.qrPush)}`).buffer(true).parse(binary).expect(200);
+      const png = await t.http.get(pngPath(REAL.qrPush)).buffer(true).parse(binaryBody).expect(200);
+      const res = await t.http.get(`/vietqr/qr.svg?payload=${encodeURIComponent(REAL.qrPush)}`).buffer(true).parse(binaryBody).expect(200);
       expect(res.headers['content-type']).toBe('image/svg+xml; charset=utf-8');
       expect(res.headers.etag).toMatch(/^"[A-Za-z0-9_-]{43}"$/);
       expect(res.headers.etag).not.toBe(png.headers.etag);

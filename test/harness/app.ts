@@ -90,3 +90,10 @@ async function ensureTemplate(adminUrl: string): Promise<void> {
 }
 
 export const bearer = (key: string) => ({ Authorization: `Bearer ${key}` });
+
+/** supertest parser for binary bodies (PNG, PDF): `.buffer(true).parse(binaryBody)` gives a Buffer. */
+export function binaryBody(res: { on(event: string, fn: (chunk?: Buffer) => void): unknown }, cb: (err: Error | null, body: Buffer) => void): void {
+  const chunks: Buffer[] = [];
+  res.on('data', (c) => chunks.push(c!));
+  res.on('end', () => cb(null, Buffer.concat(chunks)));
+}
