@@ -7,6 +7,7 @@ import { StallPaymentsService } from '../src/markets/stall-payments.service.js';
 import { encodeVietQr } from '../src/payments/vietqr/vietqr.js';
 import { STALL_CREDIT_PORT, type StallCreditPort } from '../src/reconciliation/stall-credit.port.js';
 import { binaryBody, bearer, createTestApp, type TestApp } from './harness/app.js';
+import { createCooperative } from './harness/fixtures.js';
 import { createMarket, createStall, type CreatedMarket, REAL_QR, recordTxn, rollupConsistency, stallBody } from './fixtures/markets/markets.js';
 import { pdfPageCount, pdfQrPayloads } from './fixtures/markets/pdf.js';
 
@@ -754,20 +755,7 @@ describe('4.0 markets (e2e)', () => {
     });
 
     it('a cooperative key is not a manager key', async () => {
-      const coop = await t.http
-        .post('/cooperatives')
-        .set(bearer(t.adminKey))
-        .send({
-          name: 'Hợp tác xã Cà phê Ea Kao',
-          kind: 'cooperative',
-          taxCode: '0300588569',
-          provinceCode: '66',
-          communeCode: '24169',
-          address: 'Thôn 3',
-          bankAccount: { bankBin: '970436', accountNumber: '2023456789', accountName: 'HTX' },
-        })
-        .expect(201);
-      const key = (await t.http.post(`/cooperatives/${coop.body.id}/api-keys`).set(bearer(t.adminKey)).send({ name: 'k' }).expect(201)).body.key;
+      const { key } = await createCooperative(t, { bankAccount: { bankBin: '970436', accountNumber: '2023456789', accountName: 'HTX' } });
       await t.http.get(`/markets/${A.id}/stats`).set(bearer(key)).expect(403);
       await t.http.get(`/markets/${A.id}/stalls`).set(bearer(key)).expect(403);
     });
