@@ -167,8 +167,41 @@ export class ReconciliationService {
   // ───────────────────────────── reports ─────────────────────────────
 
   async report(p: Principal, date: string, cooperativeId?: string): Promise<ReportDto> {
+    const scope = await this.reportScopeAndAccount(p, cooperativeId);
+    const discrepancies: ReportLineDto[] = [];
+    for await (const line of this.discrepancyRows(date, scope.coop, scope.account)) discrepancies.push(line);
+    return { ...(await this.totals(date, scope.coop, scope.account)), discrepancies };
+  }
+
+  /** The same report as CSV rows, streamed from keyset pages (no whole report in memory), totals last. */
+  async reportCsv(p: Principal, date: string, cooperativeId?: string): Promise<Readable> {
+    const { coop, account } = await this.reportScopeAndAccount(p, cooperativeId);
+    const out = stringify({ header: true, columns: ['kind', 'transaction_id', 'order_id', 'order_code', 'reference', 'amount_vnd', 'reason'] });
+    const write = async (row: unknown[]) => {
+      if (!out.write(row)) await new Promise((r) => out.once('drain', r));
+    };
+    void (async () => {
+      try {
+        for await (const l of this.discrepancyRows(date, coop, account)) await write([l.kind, l.transactionId, l.orderId, l.orderCode, l.reference, l.amountVnd, l.reason]);
+        const t = await this.totals(date, coop, account);
+        await write(['total_expected', null, null, null, null, t.expected.amountVnd, `${t.expected.orders} orders`]);
+        await write(['total_received', null, null, null, null, t.received.amountVnd, `${t.received.transactions} transfers`]);
+        await write(['total_matched', null, null, null, null, t.matched.amountVnd, `${t.matched.transactions} transfers`]);
+        out.end();
+      } catch (e) {
+        out.destroy(e as Error);
+      }
+    })();
+    return out;
+  }
+
+  private async reportScopeAndAccount(p: Principal, cooperativeId?: string): Promise<{ coop: string | null; account: string | null }> {
     const coop = await this.reportScope(p, cooperativeId);
-    const account = coop ? (await this.cooperatives.get(coop)).bankAccountNumber : null;
+    return { coop, account: coop ? (await this.cooperatives.get(coop)).bankAccountNumber : null };
+  }
+
+  /** Expected (VietQR orders created that day), received and matched (incoming transfers booked that day). */
+  private async totals(date: string, coop: string | null, account: string | null): Promise<Omit<ReportDto, 'discrepancies'>> {
     const [expected] = await this.ds.query(
       `SELECT count(*)::int AS n, coalesce(sum(o.total_vnd), 0)::text AS total FROM orders o JOIN payments p ON p.order_id = o.id
        WHERE p.method = 'vietqr' AND (o.created_at AT TIME ZONE 'Asia/Ho_Chi_Minh')::date = $1::date AND ($2::uuid IS NULL OR o.cooperative_id = $2)`,
@@ -181,39 +214,13 @@ export class ReconciliationService {
        FROM bank_transactions WHERE direction = 'in' AND business_day = $1::date AND ($2::text IS NULL OR account_number = $2)`,
       [date, account],
     );
-    const discrepancies: ReportLineDto[] = [];
-    for await (const line of this.discrepancyRows(date, coop, account)) discrepancies.push(line);
     return {
       date,
       cooperativeId: coop,
       expected: { orders: expected.n, amountVnd: Number(expected.total) },
       received: { transactions: received.n, amountVnd: Number(received.total) },
       matched: { transactions: received.matched_n, amountVnd: Number(received.matched_total) },
-      discrepancies,
     };
-  }
-
-  /** The same report as CSV rows, streamed from a cursor (no whole report in memory). */
-  async reportCsv(p: Principal, date: string, cooperativeId?: string): Promise<Readable> {
-    const coop = await this.reportScope(p, cooperativeId);
-    const account = coop ? (await this.cooperatives.get(coop)).bankAccountNumber : null;
-    const summary = await this.report(p, date, cooperativeId);
-    const out = stringify({ header: true, columns: ['kind', 'transaction_id', 'order_id', 'order_code', 'reference', 'amount_vnd', 'reason'] });
-    const self = this;
-    (async () => {
-      try {
-        for await (const l of self.discrepancyRows(date, coop, account)) {
-          if (!out.write([l.kind, l.transactionId, l.orderId, l.orderCode, l.reference, l.amountVnd, l.reason])) await new Promise((r) => out.once('drain', r));
-        }
-        out.write(['total_expected', null, null, null, null, summary.expected.amountVnd, `${summary.expected.orders} orders`]);
-        out.write(['total_received', null, null, null, null, summary.received.amountVnd, `${summary.received.transactions} transfers`]);
-        out.write(['total_matched', null, null, null, null, summary.matched.amountVnd, `${summary.matched.transactions} transfers`]);
-        out.end();
-      } catch (e) {
-        out.destroy(e as Error);
-      }
-    })();
-    return out;
   }
 
   private async reportScope(p: Principal, cooperativeId?: string): Promise<string | null> {
