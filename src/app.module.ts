@@ -7,7 +7,7 @@ import { AuthModule } from './auth/auth.module.js';
 import { Clock, SystemClock } from './common/clock.js';
 import { CommonModule } from './common/common.module.js';
 import { AllExceptionsFilter } from './common/http-exception.filter.js';
-import { APP_CONFIG, type AppConfig } from './config/config.js';
+import type { AppConfig } from './config/config.js';
 import { dataSourceOptions } from './database/data-source.js';
 import { HealthModule } from './health/health.module.js';
 import { FEATURE_MODULES } from './features.js';

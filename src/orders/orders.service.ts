@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { DataSource, EntityManager } from 'typeorm';
@@ -72,8 +72,6 @@ const ORDER_COLUMNS = `o.*, c.name AS cooperative_name`;
 /** Checkout, orders and their state machine (SPEC "Checkout and orders"). */
 @Injectable()
 export class OrdersService {
-  private readonly log = new Logger(OrdersService.name);
-
   constructor(
     @InjectDataSource() private readonly ds: DataSource,
     @Inject(APP_CONFIG) private readonly config: AppConfig,

@@ -8,7 +8,6 @@ import { Clock } from '../common/clock.js';
 import { Conflict, Forbidden, NotFound } from '../common/errors.js';
 import { decodeCursor, type Page, pageLimit, toPage } from '../common/pagination.js';
 import { CooperativesService } from '../cooperatives/cooperatives.service.js';
-import { OrdersService } from '../orders/orders.service.js';
 import { BankTransactionsService } from './bank-transactions.service.js';
 import type { BankTransactionDetailDto, BankTransactionDto, ReportDto, ReportLineDto } from './dto/reconciliation.dto.js';
 
@@ -40,7 +39,6 @@ export class ReconciliationService {
     @InjectDataSource() private readonly ds: DataSource,
     private readonly txns: BankTransactionsService,
     private readonly cooperatives: CooperativesService,
-    private readonly orders: OrdersService,
     private readonly clock: Clock,
   ) {}
 

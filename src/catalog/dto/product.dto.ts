@@ -3,7 +3,6 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import {
   buildMessage,
-  IsArray,
   IsIn,
   IsInt,
   IsObject,
