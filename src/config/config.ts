@@ -58,6 +58,9 @@ export interface AppConfig {
   stripeApiBase?: string;
   stripeWebhookSecret: string;
   bankWebhookApiKey?: string;
+  /** Whether this instance runs background work (job queue workers, sweeps). */
+  backgroundWork: boolean;
+  jobSweepSeconds: number;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
@@ -85,6 +88,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       STRIPE_API_BASE: url({ default: undefined, desc: 'Stripe API base URL (stripe-mock in dev/tests)' }),
       STRIPE_WEBHOOK_SECRET: str({ default: 'whsec_test_secret', desc: 'Stripe webhook signing secret' }),
       BANK_WEBHOOK_API_KEY: str({ default: undefined, desc: 'API key of the bank-notification service' }),
+      BACKGROUND_WORK: bool({ default: true, desc: 'run background work (job queue workers, sweeps) in this instance' }),
+      JOB_SWEEP_SECONDS: num({ default: 15, desc: 'how often owed background work that lost its process is re-sent; 0 = never' }),
     },
     {
       reporter: ({ errors }) => {
@@ -104,6 +109,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   }
   if (!Number.isInteger(e.ORDER_EXPIRY_SWEEP_SECONDS) || e.ORDER_EXPIRY_SWEEP_SECONDS < 0 || e.ORDER_EXPIRY_SWEEP_SECONDS > 3600) {
     throw new ConfigError('Invalid configuration: ORDER_EXPIRY_SWEEP_SECONDS must be a whole number of seconds from 0 to 3600');
+  }
+  if (!Number.isInteger(e.JOB_SWEEP_SECONDS) || e.JOB_SWEEP_SECONDS < 0 || e.JOB_SWEEP_SECONDS > 3600) {
+    throw new ConfigError('Invalid configuration: JOB_SWEEP_SECONDS must be a whole number of seconds from 0 to 3600');
   }
   if (e.NODE_ENV === 'production' && e.STRIPE_WEBHOOK_SECRET === 'whsec_test_secret') {
     throw new ConfigError('Invalid configuration: STRIPE_WEBHOOK_SECRET must be set in production');
@@ -129,6 +137,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     stripeApiBase: e.STRIPE_API_BASE,
     stripeWebhookSecret: e.STRIPE_WEBHOOK_SECRET,
     bankWebhookApiKey: e.BANK_WEBHOOK_API_KEY,
+    backgroundWork: e.BACKGROUND_WORK,
+    jobSweepSeconds: e.JOB_SWEEP_SECONDS,
   };
 }
 
