@@ -1,16 +1,11 @@
 import { type CanActivate, type ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { type Request } from 'express';
+import type { FastifyRequest } from 'fastify';
+import '../common/http.js';
 import { Forbidden, Unauthorized } from '../common/errors.js';
 import { ApiKeysService } from './api-keys.service.js';
 import { PUBLIC_KEY, ROLES_KEY } from './decorators.js';
-import { type Principal, type Role } from './principal.js';
-
-declare module 'express' {
-  interface Request {
-    principal?: Principal;
-  }
-}
+import { type Role } from './principal.js';
 
 /**
  * Global guard, deny by default: a route is reachable only if it is @Public() or names its @Roles().
@@ -25,7 +20,7 @@ export class AuthGuard implements CanActivate {
 
   async canActivate(ctx: ExecutionContext): Promise<boolean> {
     if (ctx.getType() !== 'http') return true;
-    const req = ctx.switchToHttp().getRequest<Request>();
+    const req = ctx.switchToHttp().getRequest<FastifyRequest>();
     const targets = [ctx.getHandler(), ctx.getClass()];
     const isPublic = this.reflector.getAllAndOverride<boolean>(PUBLIC_KEY, targets);
     const roles = this.reflector.getAllAndOverride<Role[] | undefined>(ROLES_KEY, targets);

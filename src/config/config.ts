@@ -49,7 +49,11 @@ export interface AppConfig {
   seedDemo: boolean;
   adminApiKey?: string;
   logLevel: string;
+  logFormat: 'json' | 'pretty';
   bodyLimit: string;
+  headersTimeoutMs: number;
+  requestTimeoutMs: number;
+  keepAliveTimeoutMs: number;
   rateLimitPerMinute: number;
   trustProxy: boolean;
   paymentTtlMinutes: number;
@@ -79,7 +83,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       SEED_DEMO: bool({ default: true, desc: 'seed the demo dataset once on a fresh database' }),
       ADMIN_API_KEY: apiKey({ default: undefined, desc: 'bootstrap admin API key' }),
       LOG_LEVEL: str({ choices: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], default: 'info' }),
+      LOG_FORMAT: str({ choices: ['json', 'pretty', ''], default: '', desc: 'json (default outside development) or pretty (default in development)' }),
       BODY_LIMIT: byteSize({ default: '1mb', desc: 'largest JSON body accepted (413 above)' }),
+      HTTP_HEADERS_TIMEOUT_SECONDS: positiveInt({ default: 10, desc: 'time a client has to send its request headers', max: 600 }),
+      HTTP_REQUEST_TIMEOUT_SECONDS: positiveInt({ default: 300, desc: 'time a client has to send a whole request (uploads included)', max: 3600 }),
+      HTTP_KEEP_ALIVE_TIMEOUT_SECONDS: positiveInt({ default: 72, desc: 'idle keep-alive connections close after this (above the load balancer idle timeout)', max: 3600 }),
       RATE_LIMIT_PER_MINUTE: positiveInt({ default: 600, desc: 'requests per minute per client IP' }),
       TRUST_PROXY: bool({ default: false, desc: 'trust X-Forwarded-For (behind a load balancer)' }),
       PAYMENT_TTL_MINUTES: positiveInt({ default: 15, desc: 'payment window of a pending order', max: 10080 }),
@@ -128,7 +136,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     seedDemo: e.SEED_DEMO,
     adminApiKey: e.ADMIN_API_KEY,
     logLevel: e.LOG_LEVEL,
+    logFormat: (e.LOG_FORMAT || (e.NODE_ENV === 'development' ? 'pretty' : 'json')) as AppConfig['logFormat'],
     bodyLimit: e.BODY_LIMIT,
+    headersTimeoutMs: e.HTTP_HEADERS_TIMEOUT_SECONDS * 1000,
+    requestTimeoutMs: e.HTTP_REQUEST_TIMEOUT_SECONDS * 1000,
+    keepAliveTimeoutMs: e.HTTP_KEEP_ALIVE_TIMEOUT_SECONDS * 1000,
     rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
     trustProxy: e.TRUST_PROXY,
     paymentTtlMinutes: e.PAYMENT_TTL_MINUTES,
@@ -140,6 +152,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     backgroundWork: e.BACKGROUND_WORK,
     jobSweepSeconds: e.JOB_SWEEP_SECONDS,
   };
+}
+
+/** '100kb', '1mb', '512b' → bytes (BODY_LIMIT is validated to this shape). */
+export function parseByteSize(v: string): number {
+  const m = /^(\d+)(b|kb|mb)$/i.exec(v.trim());
+  if (!m) throw new ConfigError(`not a byte size: ${v}`);
+  return Number(m[1]) * ({ b: 1, kb: 1024, mb: 1024 * 1024 } as const)[m[2].toLowerCase() as 'b' | 'kb' | 'mb'];
 }
 
 /** Injection token for the validated AppConfig. */

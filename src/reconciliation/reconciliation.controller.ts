@@ -1,11 +1,9 @@
-import { Body, Controller, Get, Headers, HttpCode, Inject, Param, Post, Query, Req, Res, StreamableFile, UploadedFile, UseInterceptors } from '@nestjs/common';
-import { FileInterceptor } from '@nestjs/platform-express';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { Body, Controller, Get, Headers, HttpCode, Inject, Param, Post, Query, Req, Res, StreamableFile } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiBody, ApiConsumes, ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiProduces, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import { plainToInstance } from 'class-transformer';
 import { validate } from 'class-validator';
-import type { Request, Response } from 'express';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { prefersCsv, receiveFile } from '../common/http.js';
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { CurrentPrincipal, Public, Roles } from '../auth/decorators.js';
 import { assertCooperativeAccess } from '../auth/ownership.js';
@@ -38,8 +36,7 @@ import { ReconciliationService } from './reconciliation.service.js';
 import { StatementImportService } from './statement-import.service.js';
 import type { StatementFormat } from './statements/index.js';
 
-/** Uploads are spooled here (multer streams them to disk) and removed after the import. */
-const STATEMENT_SPOOL_DIR = join(tmpdir(), 'ocop-statement-uploads');
+/** Largest statement file. */
 const STATEMENT_MAX_BYTES = 1024 * 1024 * 1024;
 
 @ApiTags('reconciliation')
@@ -104,7 +101,6 @@ export class ReconciliationController {
 
   @Post('reconciliation/statements')
   @Roles('admin', 'cooperative')
-  @UseInterceptors(FileInterceptor('file', { dest: STATEMENT_SPOOL_DIR, limits: { fileSize: STATEMENT_MAX_BYTES, files: 1 } }))
   @ApiOperation({
     summary: 'Import a bank statement (CSV, camt.053/054, MT940), streamed; 202 with an import id (?wait=true: 201 when done)',
     description: 'Every line is validated first: a bad file is a 400 naming the line and changes nothing. Importing the same file again adds nothing.',
@@ -115,12 +111,13 @@ export class ReconciliationController {
   @ApiCreatedResponse({ type: StatementImportDto })
   @ApiInvalid()
   async importStatement(
-    @UploadedFile() file: { path: string; originalname: string; size: number } | undefined,
+    @Req() req: FastifyRequest,
     @Query() q: StatementImportQuery,
     @CurrentPrincipal() p: Principal,
-    @Res({ passthrough: true }) res: Response,
+    @Res({ passthrough: true }) res: FastifyReply,
   ): Promise<StatementImportDto> {
-    if (!file) throw InvalidInput.field('file', 'a statement file is required (multipart field "file")');
+    const upload = await receiveFile(req, { maxBytes: STATEMENT_MAX_BYTES, to: 'disk' });
+    const file = { path: upload.path!, originalname: upload.filename, size: upload.size };
     const result = await this.imports.start(p, file, { accountNumber: q.accountNumber, format: q.format as StatementFormat | undefined, wait: q.wait === 'true' });
     res.status(result.status);
     return result.body;
@@ -198,14 +195,11 @@ export class ReconciliationController {
   async report(
     @Query() q: ReportQuery,
     @CurrentPrincipal() p: Principal,
-    @Req() req: Request,
-    @Res({ passthrough: true }) res: Response,
+    @Req() req: FastifyRequest,
   ): Promise<ReportDto | StreamableFile> {
-    if (req.accepts(['application/json', 'text/csv']) === 'text/csv') {
+    if (prefersCsv(req)) {
       const stream = await this.reconciliation.reportCsv(p, q.date, q.cooperativeId);
-      res.setHeader('Content-Type', 'text/csv; charset=utf-8');
-      res.setHeader('Content-Disposition', `attachment; filename="reconciliation-${q.date}.csv"`);
-      return new StreamableFile(stream);
+      return new StreamableFile(stream, { type: 'text/csv; charset=utf-8', disposition: `attachment; filename="reconciliation-${q.date}.csv"` });
     }
     return this.reconciliation.report(p, q.date, q.cooperativeId);
   }
