@@ -10,6 +10,7 @@ import { AppModule, type AppModuleOptions } from './app.module.js';
 import { ErrorResponse, FieldProblemDto } from './common/api-docs.js';
 import { toErrorBody } from './common/http-exception.filter.js';
 import { createValidationPipe } from './common/validation.js';
+import { addFeedSecuritySchemes } from './reconciliation/feeds/feed-openapi.js';
 
 /** Builds the whole app (the same for production, tests and benchmarks); does not listen. */
 export async function createApp(opts: AppModuleOptions): Promise<NestExpressApplication> {
@@ -75,7 +76,7 @@ export async function createApp(opts: AppModuleOptions): Promise<NestExpressAppl
 export function setupOpenApi(app: INestApplication): void {
   const doc = SwaggerModule.createDocument(
     app,
-    new DocumentBuilder()
+    addFeedSecuritySchemes(new DocumentBuilder())
       .setTitle('ocop-market API')
       .setDescription(
         'Marketplace for Vietnam\'s OCOP products: catalog, VietQR checkout, bank reconciliation, 4.0 markets. ' +
