@@ -5,7 +5,7 @@ import { checkLedger } from '../src/ledger/ledger.service.js';
 import { PHP_JSON_ENCODE, sortedJson } from '../src/reconciliation/feeds/sorted-json.js';
 import { createMarket, createStall, type CreatedMarket } from './fixtures/markets/markets.js';
 import { bearer, createTestApp, type TestApp } from './harness/app.js';
-import { buyer, createCooperative, createProduct, type CreatedCooperative } from './harness/fixtures.js';
+import { createCooperative, type CreatedCooperative, SECOND_COOPERATIVE, vietqrOrder } from './harness/fixtures.js';
 
 const WEBHOOK_KEY = 'platform-bank-webhook-key-0123456789';
 const FEED_KEY = randomBytes(32).toString('base64');
@@ -28,13 +28,7 @@ describe('bank feeds (e2e)', () => {
   beforeAll(async () => {
     t = await createTestApp({ clock, env: { BANK_WEBHOOK_API_KEY: WEBHOOK_KEY, BANK_FEED_ENCRYPTION_KEYS: FEED_KEY, PUBLIC_BASE_URL: BASE } });
     a = await createCooperative(t, { taxCode: '0300588569' });
-    b = await createCooperative(t, {
-      taxCode: '0100109106',
-      name: 'HTX Nước mắm Phú Quốc',
-      provinceCode: '91',
-      communeCode: '31078',
-      bankAccount: { bankBin: '970422', accountNumber: '0881000123456', accountName: 'HTX Nuoc mam Phu Quoc' },
-    });
+    b = await createCooperative(t, SECOND_COOPERATIVE);
     market = await createMarket(t);
     otherMarket = await createMarket(t, { name: 'Chợ 4.0 Ea Kao', communeCode: '24169', address: 'Thôn 3, phường Ea Kao' });
   });
@@ -45,11 +39,7 @@ describe('bank feeds (e2e)', () => {
   });
 
   // ── helpers ──
-  async function order(coop: CreatedCooperative, price = 185000, qty = 2) {
-    const p = await createProduct(t, coop.key, { priceVnd: price, stockQty: 50 });
-    const res = await t.http.post('/checkout').send({ buyer: buyer(), items: [{ productId: p, qty }], paymentMethod: 'vietqr' }).expect(201);
-    return res.body.orders[0] as { id: string; totalVnd: number; payment: { reference: string } };
-  }
+  const order = (coop: CreatedCooperative, price?: number, qty?: number) => vietqrOrder(t, coop, price, qty);
   async function feed(owner: { coop?: CreatedCooperative; market?: CreatedMarket }, provider: string, secret?: string) {
     const path = owner.coop ? `/cooperatives/${owner.coop.id}/bank-feeds` : `/markets/${owner.market!.id}/bank-feeds`;
     const key = owner.coop ? owner.coop.key : owner.market!.key;

@@ -1,6 +1,6 @@
 import { bodyObject, FieldReader, isObject } from '../fields.js';
 import { type BankFeedProvider, type FeedTransaction, header, type ParseResult, refused, secretEquals, verified } from '../provider.js';
-import { signedAmount } from './casso.js';
+import { cassoError, readCassoTransaction } from './casso.js';
 
 /**
  * Casso's first webhook (before V2). What we learned, and where:
@@ -31,9 +31,8 @@ const MAX_TRANSACTIONS = 1000;
 export function parseCassoLegacy(body: unknown): ParseResult {
   const o = bodyObject(body);
   if (Array.isArray(o)) return { kind: 'invalid', problems: o };
-  if (o.error !== 0 && o.error !== undefined) {
-    return { kind: 'invalid', problems: [{ field: 'error', problem: 'Casso reports an error (error ≠ 0): nothing stored' }] };
-  }
+  const failed = cassoError(o);
+  if (failed) return failed;
   if (!Array.isArray(o.data)) return { kind: 'invalid', problems: [{ field: 'data', problem: 'must be an array of transactions' }] };
   if (o.data.length > MAX_TRANSACTIONS) return { kind: 'invalid', problems: [{ field: 'data', problem: `must hold at most ${MAX_TRANSACTIONS} transactions` }] };
   const isTest = (item: unknown) => isObject(item) && (item.id === 0 || item.id === '0');
@@ -42,41 +41,18 @@ export function parseCassoLegacy(body: unknown): ParseResult {
   const list = new FieldReader('data');
   const transactions: FeedTransaction[] = [];
   o.data.forEach((item, i) => {
-    if (!isObject(item)) {
-      list.problem(String(i), 'must be a transaction object');
-      return;
-    }
+    if (!isObject(item)) return list.problem(String(i), 'must be a transaction object');
     const r = list.at(i);
-    if (isTest(item)) {
-      r.problem('id', 'a test transaction (id 0) cannot come with real ones');
-      return;
-    }
-    const id = r.id(item, 'id');
-    const money = signedAmount(r, item, 'amount');
-    const accountKey = item.bank_sub_acc_id !== undefined && item.bank_sub_acc_id !== null && item.bank_sub_acc_id !== '' ? 'bank_sub_acc_id' : 'subAccId';
-    const accountNumber = r.account(item, accountKey);
-    const content = r.text(item, 'description');
-    const bookedAt = r.dateTime(item, 'when', { dateOnly: true });
-    const referenceCode = r.string(item, 'tid', { max: 100 });
-    const bankName = r.string(item, 'bankName', { max: 100 });
-    const bankAbbreviation = r.string(item, 'bankAbbreviation', { max: 20 });
-    const counterpartyName = r.string(item, 'corresponsiveName', { max: 200 });
-    const counterpartyAccount = r.string(item, 'corresponsiveAccount', { max: 40 });
-    if (list.problems.length) return;
-    transactions.push({
-      source: CASSO_LEGACY_SOURCE,
-      externalId: id!,
-      gateway: bankName ?? bankAbbreviation ?? null,
-      bankName: bankAbbreviation ?? bankName ?? null,
-      accountNumber: accountNumber!,
-      ...money!,
-      content: content!,
-      referenceCode: referenceCode ?? null,
-      counterpartyName: counterpartyName ?? null,
-      counterpartyAccount: counterpartyAccount ?? null,
-      bookedAt: bookedAt!,
-      raw: item,
+    if (isTest(item)) return r.problem('id', 'a test transaction (id 0) cannot come with real ones');
+    const present = (v: unknown) => v !== undefined && v !== null && v !== '';
+    const txn = readCassoTransaction(r, item, CASSO_LEGACY_SOURCE, {
+      account: present(item.bank_sub_acc_id) ? 'bank_sub_acc_id' : 'subAccId',
+      reference: 'tid',
+      bookedAt: 'when',
+      counterpartyName: 'corresponsiveName',
+      counterpartyAccount: 'corresponsiveAccount',
     });
+    if (txn) transactions.push(txn);
   });
   return list.problems.length ? { kind: 'invalid', problems: list.problems } : { kind: 'transactions', transactions };
 }

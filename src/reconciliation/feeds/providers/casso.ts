@@ -53,48 +53,71 @@ export function verifyCassoSignature(headers: Parameters<BankFeedProvider['verif
   return ok ? verified : refused('X-Casso-Signature does not match the body');
 }
 
-/** Casso's transaction fields shared by V2 and the legacy webhook: direction from the amount's sign. */
-export function signedAmount(r: FieldReader, o: Json, key: string): { direction: 'in' | 'out'; amountVnd: number } | undefined {
-  const n = r.amount(o, key, { signed: true });
-  return n === undefined ? undefined : { direction: n < 0 ? 'out' : 'in', amountVnd: Math.abs(n) };
+/** Where V2 and the legacy webhook put the fields they share under other names. */
+export interface CassoFieldNames {
+  account: string;
+  reference: string;
+  bookedAt: string;
+  counterpartyName: string;
+  counterpartyAccount: string;
 }
 
-export function parseCassoV2(body: unknown): ParseResult {
-  const o = bodyObject(body);
-  if (Array.isArray(o)) return { kind: 'invalid', problems: o };
-  if (o.error !== 0 && o.error !== undefined) {
-    return { kind: 'invalid', problems: [{ field: 'error', problem: 'Casso reports an error (error ≠ 0): nothing stored' }] };
-  }
-  const data = o.data;
-  if (!isObject(data)) return { kind: 'invalid', problems: [{ field: 'data', problem: 'must be the transaction object' }] };
-  if (data.id === 0 || data.id === '0') return { kind: 'test', why: 'Casso test call (data.id = 0)' };
-  const r = new FieldReader('data');
-  const id = r.id(data, 'id');
-  const money = signedAmount(r, data, 'amount');
-  const accountNumber = r.account(data, 'accountNumber');
-  const content = r.text(data, 'description');
-  const bookedAt = r.dateTime(data, 'transactionDateTime', { dateOnly: true });
-  const referenceCode = r.string(data, 'reference', { max: 100 });
-  const bankName = r.string(data, 'bankName', { max: 100 });
-  const bankAbbreviation = r.string(data, 'bankAbbreviation', { max: 20 });
-  const counterpartyName = r.string(data, 'counterAccountName', { max: 200 });
-  const counterpartyAccount = r.string(data, 'counterAccountNumber', { max: 40 });
-  if (r.problems.length) return { kind: 'invalid', problems: r.problems };
-  const txn: FeedTransaction = {
-    source: CASSO_SOURCE,
+/** `error` ≠ 0: Casso reports a failure on its side (no transaction to store). */
+export function cassoError(o: Json): ParseResult | undefined {
+  return o.error !== 0 && o.error !== undefined ? { kind: 'invalid', problems: [{ field: 'error', problem: 'Casso reports an error (error ≠ 0): nothing stored' }] } : undefined;
+}
+
+/**
+ * One Casso transaction, V2 or legacy: the id is Casso's, a negative amount is money out, the time
+ * is Vietnam time (a date alone: midnight). Undefined when a field is wrong (the problems are in `r`).
+ */
+export function readCassoTransaction(r: FieldReader, item: Json, source: string, names: CassoFieldNames): FeedTransaction | undefined {
+  const before = r.problems.length;
+  const id = r.id(item, 'id');
+  const amount = r.amount(item, 'amount', { signed: true });
+  const accountNumber = r.account(item, names.account);
+  const content = r.text(item, 'description');
+  const bookedAt = r.dateTime(item, names.bookedAt, { dateOnly: true });
+  const referenceCode = r.string(item, names.reference, { max: 100 });
+  const bankName = r.string(item, 'bankName', { max: 100 });
+  const bankAbbreviation = r.string(item, 'bankAbbreviation', { max: 20 });
+  const counterpartyName = r.string(item, names.counterpartyName, { max: 200 });
+  const counterpartyAccount = r.string(item, names.counterpartyAccount, { max: 40 });
+  if (r.problems.length > before) return undefined;
+  return {
+    source,
     externalId: id!,
     gateway: bankName ?? bankAbbreviation ?? null,
     bankName: bankAbbreviation ?? bankName ?? null,
     accountNumber: accountNumber!,
-    ...money!,
+    direction: amount! < 0 ? 'out' : 'in',
+    amountVnd: Math.abs(amount!),
     content: content!,
     referenceCode: referenceCode ?? null,
     counterpartyName: counterpartyName ?? null,
     counterpartyAccount: counterpartyAccount ?? null,
     bookedAt: bookedAt!,
-    raw: data,
+    raw: item,
   };
-  return { kind: 'transactions', transactions: [txn] };
+}
+
+export function parseCassoV2(body: unknown): ParseResult {
+  const o = bodyObject(body);
+  if (Array.isArray(o)) return { kind: 'invalid', problems: o };
+  const failed = cassoError(o);
+  if (failed) return failed;
+  const data = o.data;
+  if (!isObject(data)) return { kind: 'invalid', problems: [{ field: 'data', problem: 'must be the transaction object' }] };
+  if (data.id === 0 || data.id === '0') return { kind: 'test', why: 'Casso test call (data.id = 0)' };
+  const r = new FieldReader('data');
+  const txn = readCassoTransaction(r, data, CASSO_SOURCE, {
+    account: 'accountNumber',
+    reference: 'reference',
+    bookedAt: 'transactionDateTime',
+    counterpartyName: 'counterAccountName',
+    counterpartyAccount: 'counterAccountNumber',
+  });
+  return txn ? { kind: 'transactions', transactions: [txn] } : { kind: 'invalid', problems: r.problems };
 }
 
 export const casso: BankFeedProvider = {
