@@ -1,7 +1,5 @@
 import { Body, Controller, Get, Headers, HttpCode, Inject, Param, Post, Query, Req, Res, StreamableFile } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiBody, ApiConsumes, ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiProduces, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
-import { plainToInstance } from 'class-transformer';
-import { validate } from 'class-validator';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { prefersCsv, receiveFile } from '../common/http.js';
 import { createHash, timingSafeEqual } from 'node:crypto';
@@ -11,13 +9,11 @@ import type { Principal } from '../auth/principal.js';
 import { ApiConflict, ApiInvalid, ApiMissing, ErrorResponse } from '../common/api-docs.js';
 import { InvalidInput, Unauthorized, Unavailable } from '../common/errors.js';
 import { UuidParam } from '../common/uuid-param.js';
-import { flattenValidationErrors } from '../common/validation.js';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
 import { BanksService } from '../banks/banks.service.js';
-import { foldVietnamese } from '../common/vn-text.js';
 import { LedgerService } from '../ledger/ledger.service.js';
 import { BankTransactionsService } from './bank-transactions.service.js';
-import { parseVietnamDateTime } from './bank-webhook.js';
+import { parseSepayNotification } from './feeds/providers/sepay.js';
 import {
   BalanceDto,
   BankTransactionDetailDto,
@@ -69,26 +65,13 @@ export class ReconciliationController {
   @ApiUnauthorizedResponse({ type: ErrorResponse })
   async bankWebhook(@Headers('authorization') auth: string | undefined, @Body() body: unknown): Promise<WebhookAckDto> {
     this.checkWebhookKey(auth);
-    const dto = plainToInstance(BankWebhookDto, body ?? {});
-    const errors = await validate(dto, { whitelist: true, forbidNonWhitelisted: false });
-    if (errors.length) throw new InvalidInput(flattenValidationErrors(errors), 'Invalid bank notification');
-    const id = typeof dto.id === 'number' || typeof dto.id === 'string' ? String(dto.id) : '';
-    if (!/^[\w.:-]{1,100}$/.test(id)) throw InvalidInput.field('id', 'must be the provider\'s transaction id');
-    const bookedAt = parseVietnamDateTime(dto.transactionDate);
-    const bank = this.banks.list().find((b) => foldVietnamese(b.shortName) === foldVietnamese(dto.gateway) || foldVietnamese(b.code) === foldVietnamese(dto.gateway));
-    const result = await this.txns.recordOne({
-      source: 'webhook',
-      externalId: `${dto.gateway}:${id}`,
-      gateway: dto.gateway,
-      accountNumber: dto.accountNumber.replace(/[\s.-]/g, ''),
-      bankBin: bank?.bin ?? null,
-      direction: dto.transferType,
-      amountVnd: dto.transferAmount,
-      content: dto.content,
-      referenceCode: dto.referenceCode || null,
-      bookedAt,
-      raw: body,
-    });
+    // The SePay feed's parser: the same body, the same transaction identity (so a transfer reported
+    // here and through a SePay bank feed is stored once).
+    const parsed = parseSepayNotification(body ?? {});
+    if (parsed.kind === 'invalid') throw new InvalidInput(parsed.problems, 'Invalid bank notification');
+    if (parsed.kind !== 'transactions') throw new InvalidInput([{ field: 'body', problem: 'carries no transaction' }]);
+    const { bankName, ...t } = parsed.transactions[0];
+    const result = await this.txns.recordOne({ ...t, bankBin: this.banks.byName(bankName)?.bin ?? null });
     return result.duplicate ? { success: true, duplicate: true } : { success: true, id: result.id!, duplicate: false };
   }
 
