@@ -82,7 +82,7 @@ export async function createApp(opts: AppModuleOptions & { logger?: Pino }): Pro
       done(e as Error, undefined);
     }
   };
-  fastify.removeContentTypeParser(['application/json', 'text/plain']); // text bodies: 415
+  fastify.removeContentTypeParser('application/json');
   fastify.addContentTypeParser('application/json', { parseAs: 'buffer', bodyLimit }, json);
   fastify.addContentTypeParser(/^application\/[\w.+-]+\+json$/, { parseAs: 'buffer', bodyLimit }, json);
   // Errors raised before a route handler runs (body parser, size limits, multipart, rate limit)

@@ -21,8 +21,6 @@ export const STATEMENT_IMPORT_QUEUE = 'statement-import';
 const CHUNK_BYTES = 1024 * 1024;
 /** An import started this many times without finishing (its process died each time) ends failed. */
 export const MAX_IMPORT_ATTEMPTS = 8;
-/** An import whose last sign of life is older than this is handed out again if no live process holds it. */
-const STALE_SECONDS = 30;
 
 interface ImportRow {
   id: string;
@@ -189,11 +187,13 @@ export class StatementImportService implements OnModuleInit {
     }
   }
 
-  /** Imports that are owed work and show no recent sign of life (for the recovery sweep). */
+  /**
+   * Imports that are owed work (for the recovery sweep, which skips those a live process holds; one
+   * still queued keeps its single queued job).
+   */
   private async owed(): Promise<Array<{ key: string; data: { importId: string } }>> {
     const rows: Array<{ id: string }> = await this.ds.query(
-      `SELECT id FROM statement_imports WHERE status = 'processing' AND heartbeat_at < $1 ORDER BY heartbeat_at LIMIT 100`,
-      [new Date(this.clock.now().getTime() - STALE_SECONDS * 1000)],
+      `SELECT id FROM statement_imports WHERE status = 'processing' ORDER BY heartbeat_at LIMIT 100`,
     );
     return rows.map((r) => ({ key: r.id, data: { importId: r.id } }));
   }
