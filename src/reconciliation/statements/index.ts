@@ -37,6 +37,8 @@ export function parseStatement(
     case 'camt054':
       return parseCamtStatement(stream, { accountNumber: opts.accountNumber });
     case 'mt940':
-      return parseMt940Statement(stream, { accountNumber: opts.accountNumber });
+      return parseMt940Statement(stream, { accountNumber: opts.accountNumber, encoding: opts.encoding });
+    default:
+      throw new Error(`${format} is read by parseSpreadsheetStatement`);
   }
 }

@@ -2,6 +2,7 @@
  * Incremental text decoding for statement files: bytes in, strings out, one chunk at a time.
  * Pure apart from reading the given stream; never holds more than a chunk (plus a partial line).
  */
+import iconv from 'iconv-lite';
 import { TextDecoder } from 'node:util';
 
 /** A Node Readable, or any async iterable of chunks. */
@@ -30,35 +31,135 @@ const countNewlines = (s: string): number => {
   return n;
 };
 
+/** Encodings a statement may be read in (`?encoding=`); others are refused by the import's DTO. */
+export const TEXT_ENCODINGS = [
+  'utf-8',
+  'utf-16le',
+  'utf-16be',
+  'windows-1250',
+  'windows-1252',
+  'iso-8859-1',
+  'windows-1258',
+] as const;
+export type TextEncoding = (typeof TEXT_ENCODINGS)[number];
+
+export interface DecodeOptions {
+  /** Read the bytes in this encoding instead of detecting it. */
+  encoding?: TextEncoding;
+}
+
+const SINGLE_BYTE = new Set<TextEncoding>(['windows-1250', 'windows-1252', 'iso-8859-1', 'windows-1258']);
+const label = (e: TextEncoding): string => (e.startsWith('utf') ? e.toUpperCase() : e === 'iso-8859-1' ? 'ISO-8859-1' : e.replace('windows', 'Windows'));
+
 /**
- * Decodes UTF-8 (BOM optional, stripped) or UTF-16 with a BOM (Excel's "Unicode text"). Invalid
- * UTF-8 — a Windows-1258 or TCVN3 export, say — fails with the line where it starts, instead of
- * turning Vietnamese letters into U+FFFD silently.
+ * Which single-byte code page non-UTF-8 bytes most likely are, by the letters they would spell:
+ * Windows-1258 (Vietnamese: đ Đ ơ Ơ ư Ư ă Ă and the combining tone marks 0xCC 0xEC 0xD2 0xDE 0xF2
+ * after a letter), Windows-1250 (Central European: ą ę ł ń ś ź ż ő ű č ř š ž …), else Windows-1252
+ * (Western European; also what ISO-8859-1 text decodes to). Pure; a guess, which `?encoding=`
+ * overrides.
  */
-export async function* decodeText(source: ByteSource): AsyncGenerator<string, void, undefined> {
-  let decoder: TextDecoder | null = null;
+export function guessSingleByteEncoding(bytes: Uint8Array): TextEncoding {
+  const VIETNAMESE = new Set([0xd0, 0xf0, 0xd5, 0xf5, 0xdd, 0xfd, 0xc3, 0xe3]);
+  const TONE_MARKS = new Set([0xcc, 0xec, 0xd2, 0xde, 0xf2]);
+  const CENTRAL = new Set([0xb9, 0xa5, 0xea, 0xca, 0xb3, 0xa3, 0xf1, 0xd1, 0x9c, 0x8c, 0x9f, 0x8f, 0xbf, 0xaf, 0xe8, 0xc8, 0xf8, 0xd8, 0x9a, 0x8a, 0x9e, 0x8e, 0xfb, 0xdb, 0xec, 0xcc]);
+  let vi = 0;
+  let ce = 0;
+  for (let i = 0; i < bytes.length; i++) {
+    const b = bytes[i];
+    if (b < 0x80) continue;
+    const afterLetter = i > 0 && /[A-Za-z\u00C0-\u00FF]/.test(String.fromCharCode(bytes[i - 1]));
+    if (VIETNAMESE.has(b) || (TONE_MARKS.has(b) && afterLetter && bytes[i - 1] < 0x80)) vi++;
+    if (CENTRAL.has(b)) ce++;
+  }
+  if (vi > 0 && vi >= ce) return 'windows-1258';
+  if (ce > 0) return 'windows-1250';
+  return 'windows-1252';
+}
+
+/** Decodes one encoding incrementally; `null` from decode() = the bytes are not valid in it. */
+interface ChunkDecoder {
+  readonly encoding: TextEncoding;
+  decode(bytes: Buffer | null): string | null;
+}
+
+function chunkDecoder(encoding: TextEncoding): ChunkDecoder {
+  if (!SINGLE_BYTE.has(encoding)) {
+    const decoder = new TextDecoder(encoding, { fatal: true });
+    return {
+      encoding,
+      decode(bytes) {
+        try {
+          return bytes ? decoder.decode(bytes, { stream: true }) : decoder.decode();
+        } catch {
+          return null;
+        }
+      },
+    };
+  }
+  // Windows-1258 writes tone marks as combining characters after the letter: hold the last
+  // character back so that NFC sees a letter with all its marks, whatever the chunking.
+  let held = '';
+  return {
+    encoding,
+    decode(bytes) {
+      let text = held + (bytes ? iconv.decode(bytes, encoding) : '');
+      held = '';
+      if (text.includes('\uFFFD')) return null; // a byte the code page does not define
+      if (bytes && text !== '') {
+        held = text.slice(-1);
+        text = text.slice(0, -1);
+      }
+      return encoding === 'windows-1258' ? text.normalize('NFC') : text;
+    },
+  };
+}
+
+const isAscii = (bytes: Uint8Array): boolean => {
+  for (let i = 0; i < bytes.length; i++) if (bytes[i] >= 0x80) return false;
+  return true;
+};
+
+/**
+ * Decodes statement bytes to text, chunk by chunk. With `encoding` the bytes are read in that
+ * encoding. Otherwise: a byte-order mark says UTF-8 or UTF-16 (and is dropped); bytes that are
+ * valid UTF-8 are UTF-8; a file whose first non-ASCII bytes are not UTF-8 is read in the
+ * single-byte code page their letters point to (see guessSingleByteEncoding). Bytes that do not
+ * decode — invalid UTF-8 after UTF-8 text, a byte the forced code page does not define — fail with
+ * the line where they are, instead of turning letters into U+FFFD silently.
+ */
+export async function* decodeText(source: ByteSource, opts: DecodeOptions = {}): AsyncGenerator<string, void, undefined> {
+  let decoder: ChunkDecoder | null = null;
   let pending: Buffer | null = null;
   let line = 1;
   let firstString = true;
-  const decode = function* (bytes: Buffer | null, final: boolean): Generator<string> {
+  /** Every byte so far was ASCII: a switch to a single-byte code page changes nothing read yet. */
+  let asciiSoFar = true;
+  const problem = (bytes: Buffer | null, encoding: TextEncoding): TextDecodeProblem => {
+    const lossy = bytes ? new TextDecoder(encoding.startsWith('utf') ? encoding : 'latin1').decode(bytes) : '';
+    const at = encoding.startsWith('utf') ? lossy.indexOf('\uFFFD') : firstUndefined(bytes, encoding);
+    const where = line + countNewlines(at >= 0 ? lossy.slice(0, at) : lossy);
+    const hint = opts.encoding ? '' : ' (save the export as UTF-8, or name its encoding with ?encoding=)';
+    return new TextDecodeProblem(where, `the bytes are not valid ${label(encoding)} text${hint}`);
+  };
+  const decode = function* (bytes: Buffer | null): Generator<string> {
     if (decoder === null) {
       const head = bytes ?? Buffer.alloc(0);
-      const encoding =
-        head[0] === 0xff && head[1] === 0xfe ? 'utf-16le' : head[0] === 0xfe && head[1] === 0xff ? 'utf-16be' : 'utf-8';
-      decoder = new TextDecoder(encoding, { fatal: true });
+      let encoding: TextEncoding = opts.encoding ?? 'utf-8';
+      if (opts.encoding === undefined || opts.encoding.startsWith('utf')) {
+        if (head[0] === 0xff && head[1] === 0xfe) encoding = 'utf-16le';
+        else if (head[0] === 0xfe && head[1] === 0xff) encoding = 'utf-16be';
+      }
+      decoder = chunkDecoder(encoding);
     }
-    let text: string;
-    try {
-      text = bytes ? decoder.decode(bytes, { stream: !final }) : decoder.decode();
-    } catch {
-      const lossy = bytes ? new TextDecoder(decoder.encoding).decode(bytes) : '';
-      const at = lossy.indexOf('\uFFFD');
-      const where = line + countNewlines(at >= 0 ? lossy.slice(0, at) : lossy);
-      throw new TextDecodeProblem(
-        where,
-        `the file is not valid ${decoder.encoding === 'utf-8' ? 'UTF-8' : 'UTF-16'} text (save the export as UTF-8)`,
-      );
+    let text = decoder.decode(bytes);
+    if (text === null && opts.encoding === undefined && decoder.encoding === 'utf-8' && asciiSoFar && bytes) {
+      // Not UTF-8, and nothing but ASCII before: read the file in the code page it looks like.
+      decoder = chunkDecoder(guessSingleByteEncoding(bytes));
+      text = decoder.decode(bytes);
     }
+    if (text === null) throw problem(bytes, decoder.encoding);
+    if (bytes && asciiSoFar && !isAscii(bytes)) asciiSoFar = false;
+    if (line === 1 && text.charCodeAt(0) === 0xfeff) text = text.slice(1);
     line += countNewlines(text);
     if (text !== '') yield text;
   };
@@ -82,10 +183,19 @@ export async function* decodeText(source: ByteSource): AsyncGenerator<string, vo
       }
       pending = null;
     }
-    yield* decode(bytes, false);
+    yield* decode(bytes);
   }
-  if (pending) yield* decode(pending, false);
-  if (decoder !== null) yield* decode(null, true);
+  if (pending) yield* decode(pending);
+  if (decoder !== null) yield* decode(null);
+}
+
+/** Index (in the latin1 reading) of the first byte `encoding` does not define, or -1. */
+function firstUndefined(bytes: Buffer | null, encoding: TextEncoding): number {
+  if (!bytes) return -1;
+  for (let i = 0; i < bytes.length; i++) {
+    if (bytes[i] >= 0x80 && iconv.decode(bytes.subarray(i, i + 1), encoding) === '\uFFFD') return i;
+  }
+  return -1;
 }
 
 /** Turns "\r\n" and lone "\r" into "\n", across chunk boundaries. */
