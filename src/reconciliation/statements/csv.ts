@@ -2,7 +2,8 @@
  * CSV bank statements, streamed through csv-parse: one record in memory at a time. Pure apart
  * from reading the given stream.
  *
- * - Encoding: UTF-8 (BOM optional) or UTF-16 with a BOM; anything else fails with its line.
+ * - Encoding: UTF-8 (BOM optional), UTF-16 with a BOM, a legacy code page (Windows-1258, -1250,
+ *   -1252, ISO-8859-1) detected or named (`encoding`); bytes that do not decode fail with their line.
  * - Preamble: lines before the header row (bank name, account, period…) are skipped; an account
  *   number ("Số tài khoản: …") or currency ("Loại tiền: …") found there is used / checked.
  * - Header row: the first line that names a date, an amount and ≥ 3 known columns (see
@@ -24,7 +25,7 @@ import {
   preambleFacts,
 } from './csv-columns.js';
 import { StatementFormatError, type StatementLine } from './statement-line.js';
-import { type ByteSource, TextDecodeProblem, decodeText, destroySource, normalizeNewlines } from './text-stream.js';
+import { type ByteSource, type DecodeOptions, TextDecodeProblem, decodeText, destroySource, normalizeNewlines } from './text-stream.js';
 import {
   MAX_BALANCE_VND,
   asBankBin,
@@ -34,7 +35,7 @@ import {
   requestedAccount,
 } from './values.js';
 
-export interface CsvStatementOptions {
+export interface CsvStatementOptions extends DecodeOptions {
   /** The account the import is for: used when the file has no account column, checked otherwise. */
   accountNumber?: string;
   /** Force a delimiter instead of detecting it from the header row. */
@@ -52,7 +53,7 @@ export async function* parseCsvStatement(
 ): AsyncGenerator<StatementLine, void, undefined> {
   const requested = requestedAccount(opts.accountNumber);
 
-  const texts = normalizeNewlines(decodeText(stream))[Symbol.asyncIterator]();
+  const texts = normalizeNewlines(decodeText(stream, opts))[Symbol.asyncIterator]();
   let parser: ReturnType<typeof parse> | undefined;
   let completed = false;
   try {

@@ -119,8 +119,11 @@ function slashInformation(raw: string): Information | null {
 
 /** The :86: lines of one transaction → memo and counterparty. */
 export function parseInformation(lines: readonly string[]): Information {
-  // Structured layouts wrap anywhere: read them from the lines joined as they are.
-  const raw = lines.map((l) => l.replace(/\s+$/, '')).join('');
+  // Structured layouts: the lines joined (a full 65-character line was cut mid-word), then split by code.
+  const raw = lines.reduce((text, line, i) => {
+    const piece = line.replace(/\s+$/, '');
+    return i === 0 ? piece : text + (lines[i - 1].replace(/\s+$/, '').length >= SWIFT_LINE ? '' : ' ') + piece;
+  }, '');
   const dk = DK_START.exec(raw.trimStart());
   if (dk) return subfieldInformation(raw.trimStart(), dk[1]);
   if (raw.trimStart().startsWith('/')) {

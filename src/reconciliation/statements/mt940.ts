@@ -160,7 +160,7 @@ class Mt940Reader {
       text = text.slice(block4 + 3);
       if (text === '') return;
     }
-    if (text.startsWith('-}')) {
+    if (text.startsWith('-}') || text === '-XXX') {
       this.endMessage(out);
       return;
     }

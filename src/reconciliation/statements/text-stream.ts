@@ -59,19 +59,22 @@ const label = (e: TextEncoding): string => (e.startsWith('utf') ? e.toUpperCase(
  * overrides.
  */
 export function guessSingleByteEncoding(bytes: Uint8Array): TextEncoding {
-  const VIETNAMESE = new Set([0xd0, 0xf0, 0xd5, 0xf5, 0xdd, 0xfd, 0xc3, 0xe3]);
+  // Windows-1258: đ Đ ư Ư, and a tone mark right after an ASCII letter (Vietnamese writes one in
+  // most words). Windows-1250: bytes that are letters there (ą Ą ł Ł ż Ż ś ź ş …) but symbols in
+  // Windows-1252 (¹ ¥ ³ £ ¿ ¯ œ Ÿ ª º …). Letters both code pages share prove nothing.
+  const VIETNAMESE = new Set([0xd0, 0xf0, 0xdd, 0xfd]);
   const TONE_MARKS = new Set([0xcc, 0xec, 0xd2, 0xde, 0xf2]);
-  const CENTRAL = new Set([0xb9, 0xa5, 0xea, 0xca, 0xb3, 0xa3, 0xf1, 0xd1, 0x9c, 0x8c, 0x9f, 0x8f, 0xbf, 0xaf, 0xe8, 0xc8, 0xf8, 0xd8, 0x9a, 0x8a, 0x9e, 0x8e, 0xfb, 0xdb, 0xec, 0xcc]);
+  const CENTRAL = new Set([0xa5, 0xb9, 0xa3, 0xb3, 0xaf, 0xbf, 0x8c, 0x9c, 0x8f, 0x9f, 0x8d, 0x9d, 0xaa, 0xba, 0xbc, 0xbe]);
+  const asciiLetter = (b: number | undefined) => b !== undefined && ((b >= 0x41 && b <= 0x5a) || (b >= 0x61 && b <= 0x7a));
   let vi = 0;
   let ce = 0;
   for (let i = 0; i < bytes.length; i++) {
     const b = bytes[i];
     if (b < 0x80) continue;
-    const afterLetter = i > 0 && /[A-Za-z\u00C0-\u00FF]/.test(String.fromCharCode(bytes[i - 1]));
-    if (VIETNAMESE.has(b) || (TONE_MARKS.has(b) && afterLetter && bytes[i - 1] < 0x80)) vi++;
+    if (VIETNAMESE.has(b) || (TONE_MARKS.has(b) && asciiLetter(bytes[i - 1]))) vi++;
     if (CENTRAL.has(b)) ce++;
   }
-  if (vi > 0 && vi >= ce) return 'windows-1258';
+  if (vi > ce) return 'windows-1258';
   if (ce > 0) return 'windows-1250';
   return 'windows-1252';
 }
@@ -114,11 +117,6 @@ function chunkDecoder(encoding: TextEncoding): ChunkDecoder {
   };
 }
 
-const isAscii = (bytes: Uint8Array): boolean => {
-  for (let i = 0; i < bytes.length; i++) if (bytes[i] >= 0x80) return false;
-  return true;
-};
-
 /**
  * Decodes statement bytes to text, chunk by chunk. With `encoding` the bytes are read in that
  * encoding. Otherwise: a byte-order mark says UTF-8 or UTF-16 (and is dropped); bytes that are
@@ -132,8 +130,10 @@ export async function* decodeText(source: ByteSource, opts: DecodeOptions = {}):
   let pending: Buffer | null = null;
   let line = 1;
   let firstString = true;
-  /** Every byte so far was ASCII: a switch to a single-byte code page changes nothing read yet. */
-  let asciiSoFar = true;
+  /** Detecting: every byte so far was ASCII (read as UTF-8, the same in every candidate). */
+  let asciiSoFar = opts.encoding === undefined;
+  /** Detecting: bytes from the first non-ASCII one on, kept until there are enough to judge. */
+  let probe: Buffer | null = null;
   const problem = (bytes: Buffer | null, encoding: TextEncoding): TextDecodeProblem => {
     const lossy = bytes ? new TextDecoder(encoding.startsWith('utf') ? encoding : 'latin1').decode(bytes) : '';
     const at = encoding.startsWith('utf') ? lossy.indexOf('\uFFFD') : firstUndefined(bytes, encoding);
@@ -149,16 +149,50 @@ export async function* decodeText(source: ByteSource, opts: DecodeOptions = {}):
         if (head[0] === 0xff && head[1] === 0xfe) encoding = 'utf-16le';
         else if (head[0] === 0xfe && head[1] === 0xff) encoding = 'utf-16be';
       }
+      if (encoding !== 'utf-8') asciiSoFar = false;
       decoder = chunkDecoder(encoding);
     }
-    let text = decoder.decode(bytes);
-    if (text === null && opts.encoding === undefined && decoder.encoding === 'utf-8' && asciiSoFar && bytes) {
-      // Not UTF-8, and nothing but ASCII before: read the file in the code page it looks like.
-      decoder = chunkDecoder(guessSingleByteEncoding(bytes));
-      text = decoder.decode(bytes);
+    if (asciiSoFar && bytes) {
+      // Detection: ASCII passes as it is; from the first other byte, 4 KiB are looked at first.
+      probe = probe ? Buffer.concat([probe, bytes]) : bytes;
+      const first = probe.findIndex((b) => b >= 0x80);
+      if (first < 0) {
+        bytes = probe;
+        probe = null;
+      } else if (probe.length - first < PROBE_BYTES) {
+        // Keep the letter before it too: a Windows-1258 tone mark combines with it.
+        if (first > 1) {
+          yield* emit(decoder.decode(probe.subarray(0, first - 1)), probe.subarray(0, first - 1));
+          probe = probe.subarray(first - 1);
+        }
+        return;
+      } else {
+        bytes = settle();
+      }
+    } else if (asciiSoFar && probe) {
+      const rest = settle(); // the end of the file came first
+      yield* emit(decoder.decode(rest), rest);
     }
-    if (text === null) throw problem(bytes, decoder.encoding);
-    if (bytes && asciiSoFar && !isAscii(bytes)) asciiSoFar = false;
+    yield* emit(decoder.decode(bytes), bytes);
+  };
+  /** The detected encoding for the probed bytes: UTF-8 when they are valid UTF-8, else a code page. */
+  const settle = (): Buffer => {
+    const bytes = probe!;
+    probe = null;
+    asciiSoFar = false;
+    // UTF-8 when it decodes, or when it holds more valid multi-byte UTF-8 than bad bytes: a UTF-8
+    // file with a stray byte is refused at that byte, not turned into mojibake by a code page (a
+    // code page's text forms a valid UTF-8 pair now and then, but mostly bad bytes).
+    const lossy = new TextDecoder('utf-8').decode(bytes, { stream: true });
+    const bad = lossy.match(/\uFFFD/g)?.length ?? 0;
+    const good = lossy.match(/[^\x00-\x7F\uFFFD]/g)?.length ?? 0;
+    const utf8 = bad === 0 || good > bad;
+    if (!utf8) decoder = chunkDecoder(guessSingleByteEncoding(bytes));
+    return bytes;
+  };
+  const emit = function* (decoded: string | null, bytes: Buffer | null): Generator<string> {
+    if (decoded === null) throw problem(bytes, decoder!.encoding);
+    let text = decoded;
     if (line === 1 && text.charCodeAt(0) === 0xfeff) text = text.slice(1);
     line += countNewlines(text);
     if (text !== '') yield text;
@@ -188,6 +222,9 @@ export async function* decodeText(source: ByteSource, opts: DecodeOptions = {}):
   if (pending) yield* decode(pending);
   if (decoder !== null) yield* decode(null);
 }
+
+/** How much text after its first non-ASCII byte detection looks at. */
+const PROBE_BYTES = 4096;
 
 /** Index (in the latin1 reading) of the first byte `encoding` does not define, or -1. */
 function firstUndefined(bytes: Buffer | null, encoding: TextEncoding): number {
