@@ -35,7 +35,7 @@ export function parseStatement(
       return parseCsvStatement(stream, opts);
     case 'camt053':
     case 'camt054':
-      return parseCamtStatement(stream, { accountNumber: opts.accountNumber });
+      return parseCamtStatement(stream, { accountNumber: opts.accountNumber, encoding: opts.encoding });
     case 'mt940':
       return parseMt940Statement(stream, { accountNumber: opts.accountNumber, encoding: opts.encoding });
     default:

@@ -41,7 +41,7 @@ import {
   formatVndPlain,
   parseAccountNumber,
   parseDecimalVnd,
-  parseIban,
+  ibanAccount,
   requestedAccount,
 } from './values.js';
 
@@ -307,14 +307,9 @@ class Mt940Reader {
     const candidate = last.replace(/(\d) ?[A-Z]{3}$/, '$1').replace(/ /g, '');
     let account: string;
     if (/^[A-Z]{2}\d{2}/.test(candidate)) {
-      const iban = parseIban(candidate);
+      const iban = ibanAccount(candidate, this.requestedAccount);
       if (!iban.ok) this.fail(`:25: ${iban.problem}`, at);
       account = iban.value;
-      // An IBAN ends with the domestic account number: it stands for the requested one.
-      const digits = account.replace(/\D/g, '');
-      if (this.requestedAccount !== undefined && digits.replace(/^0+/, '').endsWith(this.requestedAccount.replace(/^0+/, ''))) {
-        account = this.requestedAccount;
-      }
     } else {
       const parsed = parseAccountNumber(candidate);
       if (!parsed.ok) {

@@ -233,6 +233,17 @@ export function parseIban(raw: string): Parsed<string> {
   return ok(s);
 }
 
+/**
+ * A statement's IBAN as its account: the requested domestic account when the IBAN ends with it
+ * (an IBAN's tail is the domestic account number), else the IBAN itself.
+ */
+export function ibanAccount(raw: string, requested: string | undefined): Parsed<string> {
+  const iban = parseIban(raw);
+  if (!iban.ok || requested === undefined) return iban;
+  const tail = iban.value.slice(4).replace(/\D/g, '').replace(/^0+/, '');
+  return ok(tail.endsWith(requested.replace(/^0+/, '')) ? requested : iban.value);
+}
+
 /** The account an import request names (option `accountNumber`), as digits; 400 if malformed. */
 export function requestedAccount(raw: string | undefined): string | undefined {
   if (raw === undefined) return undefined;
