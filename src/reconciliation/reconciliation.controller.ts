@@ -121,7 +121,7 @@ export class ReconciliationController {
     @Res({ passthrough: true }) res: Response,
   ): Promise<StatementImportDto> {
     if (!file) throw InvalidInput.field('file', 'a statement file is required (multipart field "file")');
-    const result = await this.imports.start(p, file, { accountNumber: q.accountNumber, format: q.format as StatementFormat | undefined, wait: q.wait === 'true' });
+    const result = await this.imports.start(p, file, { accountNumber: q.accountNumber, format: q.format as StatementFormat | undefined, encoding: q.encoding, wait: q.wait === 'true' });
     res.status(result.status);
     return result.body;
   }

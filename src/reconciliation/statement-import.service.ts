@@ -10,9 +10,12 @@ import { Forbidden, InvalidInput, NotFound } from '../common/errors.js';
 import { CooperativesService } from '../cooperatives/cooperatives.service.js';
 import { BankTransactionsService, type IncomingBankTransaction } from './bank-transactions.service.js';
 import type { StatementImportDto } from './dto/reconciliation.dto.js';
-import { DETECT_BYTES, detectStatementFormat, parseStatement, type StatementFormat, type StatementLine } from './statements/index.js';
+import { DETECT_BYTES, detectStatementFormat, parseStatement, type StatementFormat, type StatementLine, type TextEncoding } from './statements/index.js';
+import { vietnamDate } from '../common/clock.js';
 
 const BATCH = 1000;
+
+type ReadOptions = { accountNumber?: string; encoding?: TextEncoding };
 const STALE_MS = 120_000;
 
 interface ImportRow {
@@ -27,6 +30,10 @@ interface ImportRow {
   duplicates: number;
   matched: number;
   unmatched: number;
+  skipped: number;
+  flagged: number;
+  reversals: number;
+  encoding: string | null;
   error: string | null;
   error_line: number | null;
   created_at: Date;
@@ -61,7 +68,7 @@ export class StatementImportService implements OnModuleDestroy {
   async start(
     p: Principal,
     file: { path: string; originalname: string; size: number },
-    opts: { accountNumber?: string; format?: StatementFormat; wait: boolean },
+    opts: { accountNumber?: string; format?: StatementFormat; encoding?: TextEncoding; wait: boolean },
   ): Promise<{ status: number; body: StatementImportDto }> {
     try {
       let account = opts.accountNumber;
@@ -73,17 +80,18 @@ export class StatementImportService implements OnModuleDestroy {
         throw new Forbidden('Only admins and cooperatives import statements');
       }
       const format = opts.format ?? detectStatementFormat(await this.head(file.path), file.originalname);
-      const { sha256, lines, accounts } = await this.validate(file.path, format, account);
+      const read = { accountNumber: account, encoding: opts.encoding };
+      const { sha256, lines, accounts } = await this.validate(file.path, format, read);
       if (p.role === 'cooperative' && [...accounts].some((a) => a !== account)) {
         throw new Forbidden('The statement holds transactions of another account than yours');
       }
       const [row]: ImportRow[] = await this.ds.query(
-        `INSERT INTO statement_imports (filename, format, account_number, sha256, size_bytes, status, created_by, created_at, heartbeat_at)
-         VALUES ($1, $2, $3, $4, $5, 'processing', $6, $7, $7) RETURNING *`,
-        [file.originalname.slice(0, 200), format, account ?? ([...accounts][0] ?? null), sha256, file.size, p.keyId, this.clock.now()],
+        `INSERT INTO statement_imports (filename, format, account_number, sha256, size_bytes, status, created_by, created_at, heartbeat_at, encoding)
+         VALUES ($1, $2, $3, $4, $5, 'processing', $6, $7, $7, $8) RETURNING *`,
+        [file.originalname.slice(0, 200), format, account ?? ([...accounts][0] ?? null), sha256, file.size, p.keyId, this.clock.now(), opts.encoding ?? null],
       );
       this.log.log(`statement import ${row.id}: ${lines} lines of ${format} (${file.originalname})`);
-      const job = this.run(row.id, file.path, format, account).finally(() => {
+      const job = this.run(row.id, file.path, format, read).finally(() => {
         this.running.delete(job);
         void rm(file.path, { force: true });
       });
@@ -111,13 +119,13 @@ export class StatementImportService implements OnModuleDestroy {
   }
 
   /** First pass: every line must parse; nothing is written. */
-  private async validate(path: string, format: StatementFormat, account?: string) {
+  private async validate(path: string, format: StatementFormat, read: ReadOptions) {
     const hash = createHash('sha256');
     const stream = createReadStream(path);
     stream.on('data', (c) => hash.update(c));
     let lines = 0;
     const accounts = new Set<string>();
-    for await (const line of parseStatement(stream, format, { accountNumber: account })) {
+    for await (const line of parseStatement(stream, format, read)) {
       lines += 1;
       accounts.add(line.accountNumber);
     }
@@ -130,17 +138,21 @@ export class StatementImportService implements OnModuleDestroy {
    * while the previous one is being written (the parser and the database work at the same time);
    * a batch is only written once the one before it has committed.
    */
-  private async run(id: string, path: string, format: StatementFormat, account?: string): Promise<void> {
+  private async run(id: string, path: string, format: StatementFormat, read: ReadOptions): Promise<void> {
     const occurrences = new Map<string, number>();
     let batch: IncomingBankTransaction[] = [];
+    let skipped = 0;
     const write = async (txns: IncomingBankTransaction[]) => {
+      const zeroLines = skipped;
+      skipped = 0;
       await this.ds.transaction(async (m) => {
         const r = await this.txns.ingest(m, txns);
-        const matched = txns.length - r.duplicates - (r.outcomes.unmatched ?? 0) - (r.outcomes.outgoing ?? 0);
+        const matched = r.inserted - (r.outcomes.unmatched ?? 0) - (r.outcomes.outgoing ?? 0) - (r.outcomes.reversal ?? 0);
         await m.query(
           `UPDATE statement_imports SET lines_read = lines_read + $2, inserted = inserted + $3, duplicates = duplicates + $4,
-             matched = matched + $5, unmatched = unmatched + $6, heartbeat_at = $7 WHERE id = $1`,
-          [id, txns.length, r.inserted, r.duplicates, matched, r.outcomes.unmatched ?? 0, this.clock.now()],
+             matched = matched + $5, unmatched = unmatched + $6, heartbeat_at = $7, skipped = skipped + $8, flagged = flagged + $9,
+             reversals = reversals + $10 WHERE id = $1`,
+          [id, txns.length + zeroLines, r.inserted, r.duplicates, matched, r.outcomes.unmatched ?? 0, this.clock.now(), zeroLines, r.flagged, r.reversals],
         );
       });
     };
@@ -153,11 +165,13 @@ export class StatementImportService implements OnModuleDestroy {
       inFlight.catch(() => undefined); // awaited before the next batch or at the end; not unhandled meanwhile
     };
     try {
-      for await (const line of parseStatement(createReadStream(path), format, { accountNumber: account })) {
-        batch.push(this.toTransaction(line, id, occurrences));
+      for await (const line of parseStatement(createReadStream(path), format, read)) {
+        // A zero-amount line (a waived fee, a notice) moves no money: counted, not stored.
+        if (line.amountVnd === 0) skipped++;
+        else batch.push(this.toTransaction(line, id, occurrences));
         if (batch.length >= BATCH) await flush();
       }
-      if (batch.length) await flush();
+      if (batch.length || skipped) await flush();
       if (inFlight) await inFlight;
       await this.ds.query(`UPDATE statement_imports SET status = 'completed', finished_at = $2, heartbeat_at = $2 WHERE id = $1`, [id, this.clock.now()]);
     } catch (e) {
@@ -176,11 +190,16 @@ export class StatementImportService implements OnModuleDestroy {
     }
   }
 
-  /** A stable key per line: the bank's id, else a content hash numbered by occurrence in the file. */
+  /**
+   * A stable key per line (the transfer's identity, README "What is one transfer"): with a bank
+   * reference, the account, reference, direction, amount and business day; without one, a hash of
+   * the line's content numbered by its occurrence in the file (the n-th identical line is the n-th
+   * transfer).
+   */
   toTransaction(line: StatementLine, importId: string, occurrences: Map<string, number>): IncomingBankTransaction {
     let externalId: string;
     if (line.bankTransactionId) {
-      externalId = `${line.accountNumber}:${line.bankTransactionId}`;
+      externalId = `${line.accountNumber}:${line.bankTransactionId}:${line.direction}:${line.amountVnd}:${vietnamDate(line.bookedAt)}`;
     } else {
       const h = createHash('sha256')
         .update(`${line.accountNumber}|${line.bookedAt.toISOString()}|${line.direction}|${line.amountVnd}|${line.description}`)
@@ -203,6 +222,7 @@ export class StatementImportService implements OnModuleDestroy {
       counterpartyAccount: line.counterpartyAccount ?? null,
       bookedAt: line.bookedAt,
       statementImportId: importId,
+      reversal: line.reversal === true,
     };
   }
 
@@ -232,6 +252,10 @@ export class StatementImportService implements OnModuleDestroy {
       duplicates: r.duplicates,
       matched: r.matched,
       unmatched: r.unmatched,
+      skipped: r.skipped,
+      flagged: r.flagged,
+      reversals: r.reversals,
+      encoding: r.encoding,
       error: stale ? 'the import stopped (instance restarted?); upload the file again: lines already stored are skipped' : r.error,
       errorLine: r.error_line,
       createdAt: new Date(r.created_at).toISOString(),

@@ -188,16 +188,20 @@ function findHeader(lines: string[], forced: Delimiter | undefined): { lineNo: n
   return undefined;
 }
 
-interface RowState {
+/** What reading the rows of a table (CSV lines, spreadsheet rows) carries from row to row. */
+export interface RowState {
   columns: ColumnMap | null;
   requestedAccount: string | undefined;
   preambleAccount: string | undefined;
+  /** What positions count in errors: 'line' (CSV) or 'row' (spreadsheets). */
+  unit?: 'line' | 'row';
 }
 
-function readPreamble(cells: string[], lineNo: number, state: RowState): void {
+/** A row above the header: its account is used (and checked against the request), its currency checked. */
+export function readPreamble(cells: string[], lineNo: number, state: RowState): void {
   const facts = preambleFacts(cells);
   if (facts.currency && facts.currency !== 'VND') {
-    throw new StatementFormatError(lineNo, `the statement is in ${facts.currency}, not VND`);
+    throw new StatementFormatError(lineNo, `the statement is in ${facts.currency}, not VND`, state.unit);
   }
   if (facts.account && state.preambleAccount === undefined) {
     state.preambleAccount = facts.account;
@@ -205,16 +209,22 @@ function readPreamble(cells: string[], lineNo: number, state: RowState): void {
       throw new StatementFormatError(
         lineNo,
         `the statement is for account ${facts.account}, not ${state.requestedAccount} as requested`,
+        state.unit,
       );
     }
   }
 }
 
-function toStatementLine(record: string[], lineNo: number, state: RowState): StatementLine | null {
+/**
+ * One row of the table: the header row (when `state.columns` is null), a transaction, or null for
+ * rows that are not transactions (blank, notes, totals, opening/closing balances, a repeated
+ * header). Anything else that is not a valid transaction fails naming its line or row.
+ */
+export function toStatementLine(record: string[], lineNo: number, state: RowState): StatementLine | null {
   const cells = record.map((c) => c.trim());
   if (cells.every((c) => c === '')) return null;
   const fail = (problem: string): never => {
-    throw new StatementFormatError(lineNo, problem);
+    throw new StatementFormatError(lineNo, problem, state.unit);
   };
 
   if (state.columns === null) {
