@@ -131,8 +131,12 @@ export function foldHeader(cell: string): string {
 export function columnKeyOf(cell: string): ColumnKey | undefined {
   const whole = ALIAS_TO_KEY.get(foldHeader(cell));
   if (whole !== undefined || !/[\n/|]/.test(cell)) return whole;
-  for (const part of cell.split(/\r?\n|\/|\|/)) {
-    const key = ALIAS_TO_KEY.get(foldHeader(part));
+  const parts = cell.split(/\r?\n|\/|\|/);
+  for (const [i, part] of parts.entries()) {
+    const folded = foldHeader(part);
+    // "Nợ / Debit" names the debit; "STT / No." does not: a two-letter word counts only first.
+    if (i > 0 && folded.length <= 2) continue;
+    const key = ALIAS_TO_KEY.get(folded);
     if (key !== undefined) return key;
   }
   return undefined;

@@ -241,7 +241,8 @@ export function toStatementLine(record: string[], lineNo: number, state: RowStat
   };
   const dateText = cell('booked_at') || cell('value_date') || cell('booked_time');
   const amountCells = [cell('amount'), cell('debit'), cell('credit')];
-  const noAmount = amountCells.every((c) => c === '');
+  // No digit in any amount cell: no amount (a signature or a note under the amount columns).
+  const noAmount = amountCells.every((c) => !/\d/.test(c));
   const looksDated = /^\d/.test(dateText);
   if (noAmount && !looksDated) return null; // notes, signatures, blank rows under the table
   if (noAmount || !looksDated) {

@@ -18,7 +18,7 @@
  * Errors name the spreadsheet row (`row 17: …`).
  */
 import * as XLSX from '@e965/xlsx';
-import { type ColumnKey, headerColumns } from './csv-columns.js';
+import { type ColumnKey, columnKeyOf, headerColumns } from './csv-columns.js';
 import { type RowState, readPreamble, toStatementLine } from './csv.js';
 import { StatementFormatError, type StatementLine } from './statement-line.js';
 import { type ByteSource, destroySource } from './text-stream.js';
@@ -118,12 +118,15 @@ function findHeader(rows: Row[]): { row: number; span: 1 | 2; columns: NonNullab
   for (let r = 0; r < Math.min(rows.length, MAX_PREAMBLE_ROWS); r++) {
     const one = rows[r].cells.map(text);
     const columns = headerColumns(one);
-    if (columns) return { row: r, span: 1, columns };
-    if (r + 1 < rows.length && one.some((c) => c !== '')) {
-      const below = rows[r + 1].cells.map(text);
+    // A title merged over its parts ("Số tiền" over "Ghi nợ" | "Ghi có"): the two rows together,
+    // when the row below names columns itself and together they name more.
+    const below = r + 1 < rows.length ? rows[r + 1].cells.map(text) : [];
+    const names = (cells: string[]) => cells.filter((c) => columnKeyOf(c) !== undefined).length;
+    if (names(one) >= 2 && names(below) >= 2) {
       const two = headerColumns(one.map((c, i) => (below[i] && below[i] !== c ? below[i] : c)));
-      if (two) return { row: r, span: 2, columns: two };
+      if (two && (!columns || Object.keys(two).length > Object.keys(columns).length)) return { row: r, span: 2, columns: two };
     }
+    if (columns) return { row: r, span: 1, columns };
   }
   return null;
 }
