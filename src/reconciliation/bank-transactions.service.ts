@@ -296,9 +296,9 @@ export class BankTransactionsService {
     const original = t.direction === 'out' ? 'in' : 'out';
     const refs = [...new Set([t.referenceCode, ...(t.content.match(/\b[A-Z0-9]{8,30}\b/gi) ?? [])].filter((r): r is string => !!r))];
     const orderRefs = findReferences(t.content);
-    const candidates: Array<{ id: string; order_id: string | null; stall_id: string | null; amount_applied_vnd: string; amount_to_refund_vnd: string; reference_code: string | null }> =
+    const candidates: Array<{ id: string; order_id: string | null; stall_id: string | null; outcome: string; amount_to_refund_vnd: string; reference_code: string | null }> =
       await m.query(
-        `SELECT id, order_id, stall_id, amount_applied_vnd, amount_to_refund_vnd, reference_code FROM bank_transactions
+        `SELECT id, order_id, stall_id, outcome, amount_to_refund_vnd, reference_code FROM bank_transactions
          WHERE id IN (
            SELECT id FROM bank_transactions WHERE account_number = $1 AND reference_code = ANY($3::text[]) AND direction = $4
            UNION
@@ -336,8 +336,10 @@ export class BankTransactionsService {
       `SELECT o.cooperative_id, o.total_vnd, p.received_vnd FROM orders o JOIN payments p ON p.order_id = o.id WHERE o.id = $1 FOR UPDATE OF o, p`,
       [o.order_id],
     );
-    const applied = Number(o.amount_applied_vnd);
-    const received = Math.max(0, Number(order.received_vnd) - applied);
+    // What the credit added to the payment's received amount: all of it when it paid (in full, in
+    // part or too much); nothing when it came late (then it was only owed back).
+    const added = ['paid', 'overpaid', 'underpaid'].includes(o.outcome) ? t.amountVnd : 0;
+    const received = Math.max(0, Number(order.received_vnd) - added);
     await m.query(
       `UPDATE payments SET received_vnd = $2, status = CASE WHEN $2 < amount_vnd AND status = 'succeeded' THEN 'pending' ELSE status END,
          failure_message = $3, updated_at = now() WHERE order_id = $1`,
