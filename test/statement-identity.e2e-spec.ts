@@ -162,7 +162,7 @@ describe('statements: identity, reversals, Excel, encodings (e2e)', () => {
     const rows = await t.db.query(`SELECT outcome, reverses_id, direction FROM bank_transactions WHERE statement_import_id = $1 ORDER BY amount_vnd`, [rev.body.id]);
     expect(rows.rows.map((r) => r.outcome)).toEqual(['reversal', 'reversal', 'reversal']);
     expect(rows.rows[1].reverses_id).not.toBeNull(); // RC 150,000 → FT…7001
-    const originals = await t.db.query(`SELECT reversed_by_id FROM bank_transactions WHERE reference_code IN ('FT26331000007001','FT26331000007002')`);
+    const originals = await t.db.query(`SELECT reversed_by_id FROM bank_transactions WHERE reference_code IN ('FT26331000007001','FT26331000007002') AND NOT reversal`);
     expect(originals.rows.every((r) => r.reversed_by_id !== null)).toBe(true);
     // The overpayment owed back went with the credit: a correcting journal, the ledger balances.
     const balanceAfter = (await t.http.get(`/cooperatives/${a.id}/balance`).set(bearer(t.adminKey)).expect(200)).body;
