@@ -5,5 +5,6 @@ import { Orders1764288000000 } from './1764288000000-Orders.js';
 import { Markets1764374400000 } from './1764374400000-Markets.js';
 import { Reconciliation1764460800000 } from './1764460800000-Reconciliation.js';
 import { SearchRanking1764892800000 } from './1764892800000-SearchRanking.js';
+import { MarketActivity1764892800001 } from './1764892800001-MarketActivity.js';
 
-export const MIGRATIONS = [Foundation1764201600000, Orders1764288000000, Markets1764374400000, Reconciliation1764460800000, CatalogTuning1764547200000, SearchRanking1764892800000];
+export const MIGRATIONS = [Foundation1764201600000, Orders1764288000000, Markets1764374400000, Reconciliation1764460800000, CatalogTuning1764547200000, SearchRanking1764892800000, MarketActivity1764892800001];

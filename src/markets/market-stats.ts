@@ -197,6 +197,28 @@ export function planPeriod(from: string, to: string): PeriodPlan {
   return { months: months(), dayRanges, minusDayRanges };
 }
 
+/**
+ * [from, to] as whole calendar months plus the days of the partial months at either end, without
+ * subtraction: for sets (which stalls sold), where a month minus some days is not defined.
+ */
+export interface PeriodCover {
+  /** Contiguous months (their 1st days) inside the period; null when none is whole. */
+  months: { from: string; to: string } | null;
+  /** Day ranges before and after those months (or the whole period when no month is whole). */
+  dayRanges: Array<{ from: string; to: string }>;
+}
+
+export function coverPeriod(from: string, to: string): PeriodCover {
+  const firstWhole = from === monthStart(from) ? from : addMonths(from, 1);
+  const lastWhole = to === monthEnd(to) ? monthStart(to) : addMonths(to, -1);
+  if (firstWhole > lastWhole) return { months: null, dayRanges: [{ from, to }] };
+  const dayRanges: Array<{ from: string; to: string }> = [];
+  if (from < firstWhole) dayRanges.push({ from, to: addDays(firstWhole, -1) });
+  const afterMonths = addDays(monthEnd(lastWhole), 1);
+  if (afterMonths <= to) dayRanges.push({ from: afterMonths, to });
+  return { months: { from: firstWhole, to: lastWhole }, dayRanges };
+}
+
 /** `n / d` rounded half-up to `decimals` places; null when d = 0. Exact for any safe integers. */
 export function share(n: number, d: number, decimals = SHARE_DECIMALS): number | null {
   if (!Number.isSafeInteger(n) || !Number.isSafeInteger(d) || n < 0 || d < 0) throw new RangeError(`share(${n}, ${d}): non-negative integers only`);
