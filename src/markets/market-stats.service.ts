@@ -79,9 +79,25 @@ function bind(params: unknown[]): (v: unknown) => string {
   };
 }
 
+/** A stall of marketStats' statement: id, code, vendor name, category, status, QR-enabled, then the six counters. */
+type StallTuple = [string, string, string, StallCategory, StallStatus, boolean, number, number, number, number, number, number];
+/** A day of the market's daily rollup: day, then the six counters. */
+type DayTuple = [string, number, number, number, number, number, number];
+
+/** The six counters of a JSON tuple, from position `at` (COUNTER_COLS order). */
+function tupleCounters(t: ReadonlyArray<unknown>, at: number): Counters {
+  return {
+    qrCount: t[at] as number,
+    qrValue: t[at + 1] as number,
+    cardCount: t[at + 2] as number,
+    cardValue: t[at + 3] as number,
+    cashCount: t[at + 4] as number,
+    cashValue: t[at + 5] as number,
+  };
+}
+
 interface StallInfo {
   id: string;
-  market_id: string;
   code: string;
   vendor_name: string;
   category: StallCategory;
@@ -109,36 +125,32 @@ export class MarketStatsService {
     const period = this.period(q);
     const granularity = (q.granularity ?? 'day') as Granularity;
     const plan = planPeriod(period.from, period.to);
-    const stallParams: unknown[] = [[marketId]];
-    const perStall = rollupRows('stall', plan, '$1', bind(stallParams));
+    const params: unknown[] = [marketId, period.from, period.to];
+    const perStall = rollupRows('stall', plan, 'ARRAY[$1::uuid]', bind(params));
+    const counterList = (alias: string, zeroIfNull: boolean) => COUNTER_COLS.map((c) => (zeroIfNull ? `coalesce(${alias}.${c}, 0)` : `${alias}.${c}`)).join(', ');
 
-    // One round trip: the market, its stalls, the daily series and the per-stall sums, in parallel.
-    const [markets, stalls, days, stallSums] = await Promise.all([
-      this.ds.query(`SELECT id, name FROM markets WHERE id = $1`, [marketId]) as Promise<Array<{ id: string; name: string }>>,
-      this.ds.query(
-        `SELECT id, market_id, code, vendor_name, category, status, bank_account_number IS NOT NULL AS qr_enabled
-         FROM stalls WHERE market_id = $1 ORDER BY code COLLATE "C"`,
-        [marketId],
-      ) as Promise<StallInfo[]>,
-      this.ds.query(
-        `SELECT day::text AS day, ${COLS} FROM market_daily_rollups WHERE market_id = $1 AND day BETWEEN $2::date AND $3::date ORDER BY day`,
-        [marketId, period.from, period.to],
-      ) as Promise<Array<CounterRow & { day: string }>>,
-      this.ds.query(`SELECT key AS stall_id, ${SUM_COLS} FROM (${perStall}) x GROUP BY key`, stallParams) as Promise<
-        Array<CounterRow & { stall_id: string }>
-      >,
-    ]);
-
-    const market = markets[0];
+    // One statement, one round trip: the market, its stalls with their sums over the period, and the
+    // market's daily rows, as JSON arrays (built by PostgreSQL, parsed natively by the driver).
+    const [market] = (await this.ds.query(
+      `SELECT m.id, m.name,
+         (SELECT coalesce(json_agg(json_build_array(s.id, s.code, s.vendor_name, s.category, s.status, s.bank_account_number IS NOT NULL, ${counterList('x', true)})
+                          ORDER BY s.code COLLATE "C"), '[]')
+          FROM stalls s LEFT JOIN (SELECT key, ${SUM_COLS} FROM (${perStall}) u GROUP BY key) x ON x.key = s.id
+          WHERE s.market_id = m.id) AS stalls,
+         (SELECT coalesce(json_agg(json_build_array(r.day, ${counterList('r', false)}) ORDER BY r.day), '[]')
+          FROM market_daily_rollups r
+          WHERE r.market_id = m.id AND r.day BETWEEN $2::date AND $3::date) AS days
+       FROM markets m WHERE m.id = $1`,
+      params,
+    )) as Array<{ id: string; name: string; stalls: StallTuple[]; days: DayTuple[] }>;
     if (!market) throw new NotFound('Market', marketId);
-    const series = buildSeries(
-      days.map((d) => ({ day: d.day, ...counters(d) })),
-      period.from,
-      period.to,
-      granularity,
-    );
-    const sums = new Map(stallSums.map((r) => [r.stall_id, counters(r)]));
-    const stallRows = stalls.map((s) => ({ info: s, c: sums.get(s.id) ?? { ...ZERO } }));
+
+    const days = market.days.map((d) => ({ day: d[0], ...tupleCounters(d, 1) }));
+    const series = buildSeries(days, period.from, period.to, granularity);
+    const stallRows = market.stalls.map((t) => ({
+      info: { id: t[0], code: t[1], vendor_name: t[2], category: t[3], status: t[4], qr_enabled: t[5] } as StallInfo,
+      c: tupleCounters(t, 6),
+    }));
 
     const byCategory: CategoryStatsDto[] = STALL_CATEGORIES.map((category) => {
       const rows = stallRows.filter((r) => r.info.category === category);
@@ -160,7 +172,7 @@ export class MarketStatsService {
       granularity,
       timeZone: BUSINESS_TIME_ZONE,
       stalls: stallCounts(stallRows),
-      totals: figures(sumCounters(days.map(counters))),
+      totals: figures(sumCounters(days)),
       series,
       byCategory,
       topStalls: top,

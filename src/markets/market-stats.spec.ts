@@ -48,6 +48,23 @@ describe('share', () => {
     expect(share(n, d)).toBe(expected);
   });
 
+  it('agrees with exact BigInt arithmetic on both sides of the fast path (random and boundary values)', () => {
+    const exact = (n: number, d: number) => Number((BigInt(n) * 20000n + BigInt(d)) / (2n * BigInt(d))) / 10000;
+    let seed = 3;
+    const rand = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const cases: Array<[number, number]> = [
+      [Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER],
+      [Number.MAX_SAFE_INTEGER - 1, Number.MAX_SAFE_INTEGER],
+      [225_179_981_368_524, 450_359_962_737_049], // 2·n·10^4 + d just above 2^53
+      [225_179_981_368_524, 225_179_981_368_524],
+    ];
+    for (let i = 0; i < 2000; i++) {
+      const d = 1 + Math.floor(rand() * 10 ** (1 + (i % 15)));
+      cases.push([Math.floor(rand() * (d + 1)), d]);
+    }
+    for (const [n, d] of cases) expect([n, d, share(n, d)]).toEqual([n, d, exact(n, d)]);
+  });
+
   it('refuses negative or fractional input', () => {
     expect(() => share(-1, 2)).toThrow(RangeError);
     expect(() => share(1.5, 2)).toThrow(RangeError);
