@@ -106,9 +106,11 @@ interface StallInfo {
 }
 
 /**
- * Cashless statistics, read from the rollups only (never stall_transactions): the market's daily
- * rollup gives the totals and the time series; per-stall sums (whole months from the monthly rollup,
- * partial months from the daily one) give active stalls, categories and top stalls.
+ * Cashless statistics, read from the rollups only (never stall_transactions), one statement per
+ * request. A market: its daily rollup gives the totals and the time series; per-stall sums (whole
+ * months from the monthly rollup, partial months from the daily one) give active stalls, categories
+ * and top stalls. A ranking: market rollups for the figures, the market activity sets (which stalls
+ * sold cashless, per day and month) and the stalls' covering index for the stall counts.
  */
 @Injectable()
 export class MarketStatsService {
