@@ -137,6 +137,7 @@ async function main(): Promise<void> {
       RATE_LIMIT_PER_MINUTE: '100000000',
       DB_POOL_MAX: String(DB_POOL),
       STRIPE_WEBHOOK_SECRET: 'whsec_bench_only',
+      BANK_FEED_ENCRYPTION_KEYS: Buffer.alloc(32, 7).toString('base64'), // bench only
       ORDER_EXPIRY_SWEEP_SECONDS: '0',
     });
     app = await createApp({ config, databaseUrl: url });
