@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { bool, cleanEnv, makeValidator, num, port, str, url, EnvError, EnvMissingError } from 'envalid';
 
 /**
@@ -58,6 +59,23 @@ export interface AppConfig {
   stripeApiBase?: string;
   stripeWebhookSecret: string;
   bankWebhookApiKey?: string;
+  media: MediaConfig;
+}
+
+export interface MediaConfig {
+  storage: 'disk' | 's3';
+  /** Disk storage: DATA_DIR/media. */
+  dir: string;
+  maxUploadBytes: number;
+  maxPixels: number;
+  s3?: {
+    bucket: string;
+    endpoint?: string;
+    region: string;
+    credentials?: { accessKeyId: string; secretAccessKey: string };
+    forcePathStyle: boolean;
+    publicBaseUrl?: string;
+  };
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
@@ -85,6 +103,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       STRIPE_API_BASE: url({ default: undefined, desc: 'Stripe API base URL (stripe-mock in dev/tests)' }),
       STRIPE_WEBHOOK_SECRET: str({ default: 'whsec_test_secret', desc: 'Stripe webhook signing secret' }),
       BANK_WEBHOOK_API_KEY: str({ default: undefined, desc: 'API key of the bank-notification service' }),
+      MEDIA_STORAGE: str({ choices: ['disk', 's3'], default: 'disk', desc: 'where product photos are stored' }),
+      MEDIA_MAX_UPLOAD_SIZE: byteSize({ default: '20mb', desc: 'largest photo upload (413 above)' }),
+      MEDIA_MAX_PIXELS: positiveInt({ default: 50_000_000, desc: 'largest photo in pixels, checked before decoding', max: 268_402_689 }),
+      S3_BUCKET: str({ default: undefined, desc: 'bucket for product photos (MEDIA_STORAGE=s3)' }),
+      S3_ENDPOINT: url({ default: undefined, desc: 'S3-compatible endpoint (MinIO, R2); unset = AWS' }),
+      S3_REGION: str({ default: 'us-east-1', desc: 'S3 region (R2: auto)' }),
+      S3_ACCESS_KEY_ID: str({ default: undefined, desc: 'S3 access key; unset = the AWS SDK default credential chain' }),
+      S3_SECRET_ACCESS_KEY: str({ default: undefined, desc: 'S3 secret key' }),
+      S3_FORCE_PATH_STYLE: bool({ default: false, desc: 'path-style bucket addressing (MinIO)' }),
+      S3_PUBLIC_BASE_URL: url({ default: undefined, desc: 'public URL of the bucket (CDN); unset = the app serves photos' }),
     },
     {
       reporter: ({ errors }) => {
@@ -104,6 +132,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   }
   if (!Number.isInteger(e.ORDER_EXPIRY_SWEEP_SECONDS) || e.ORDER_EXPIRY_SWEEP_SECONDS < 0 || e.ORDER_EXPIRY_SWEEP_SECONDS > 3600) {
     throw new ConfigError('Invalid configuration: ORDER_EXPIRY_SWEEP_SECONDS must be a whole number of seconds from 0 to 3600');
+  }
+  if (e.MEDIA_STORAGE === 's3' && !e.S3_BUCKET) {
+    throw new ConfigError('Invalid configuration: S3_BUCKET is required with MEDIA_STORAGE=s3');
+  }
+  if (!e.S3_ACCESS_KEY_ID !== !e.S3_SECRET_ACCESS_KEY) {
+    throw new ConfigError('Invalid configuration: S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY must be set together (or both left unset for the AWS default credentials)');
   }
   if (e.NODE_ENV === 'production' && e.STRIPE_WEBHOOK_SECRET === 'whsec_test_secret') {
     throw new ConfigError('Invalid configuration: STRIPE_WEBHOOK_SECRET must be set in production');
@@ -129,7 +163,31 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     stripeApiBase: e.STRIPE_API_BASE,
     stripeWebhookSecret: e.STRIPE_WEBHOOK_SECRET,
     bankWebhookApiKey: e.BANK_WEBHOOK_API_KEY,
+    media: {
+      storage: e.MEDIA_STORAGE as MediaConfig['storage'],
+      dir: join(e.DATA_DIR, 'media'),
+      maxUploadBytes: parseByteSize(e.MEDIA_MAX_UPLOAD_SIZE),
+      maxPixels: e.MEDIA_MAX_PIXELS,
+      s3:
+        e.MEDIA_STORAGE === 's3'
+          ? {
+              bucket: e.S3_BUCKET!,
+              endpoint: e.S3_ENDPOINT,
+              region: e.S3_REGION,
+              credentials: e.S3_ACCESS_KEY_ID ? { accessKeyId: e.S3_ACCESS_KEY_ID, secretAccessKey: e.S3_SECRET_ACCESS_KEY! } : undefined,
+              forcePathStyle: e.S3_FORCE_PATH_STYLE,
+              publicBaseUrl: e.S3_PUBLIC_BASE_URL?.replace(/\/$/, ''),
+            }
+          : undefined,
+    },
   };
+}
+
+/** "20mb" → bytes (1 kb = 1024 bytes, as body-parser counts). */
+export function parseByteSize(v: string): number {
+  const m = /^(\d+)(b|kb|mb)$/i.exec(v);
+  if (!m) throw new RangeError(`not a size: ${v}`);
+  return Number(m[1]) * { b: 1, kb: 1024, mb: 1024 * 1024 }[m[2].toLowerCase() as 'b' | 'kb' | 'mb'];
 }
 
 /** Injection token for the validated AppConfig. */
