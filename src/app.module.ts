@@ -10,6 +10,7 @@ import { AllExceptionsFilter } from './common/http-exception.filter.js';
 import type { AppConfig } from './config/config.js';
 import { dataSourceOptions } from './database/data-source.js';
 import { HealthModule } from './health/health.module.js';
+import { JobsModule } from './jobs/jobs.module.js';
 import { FEATURE_MODULES } from './features.js';
 
 export interface AppModuleOptions {
@@ -46,6 +47,7 @@ export class AppModule {
         TypeOrmModule.forRoot({ ...dataSourceOptions(opts.databaseUrl, { poolMax: config.dbPoolMax }), autoLoadEntities: true }),
         CommonModule.forRoot(config, opts.clock ?? new SystemClock()),
         AuthModule,
+        JobsModule,
         HealthModule,
         ...FEATURE_MODULES,
       ],

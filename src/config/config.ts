@@ -59,6 +59,9 @@ export interface AppConfig {
   stripeApiBase?: string;
   stripeWebhookSecret: string;
   bankWebhookApiKey?: string;
+  /** Whether this instance runs background work (job queue workers, sweeps). */
+  backgroundWork: boolean;
+  jobSweepSeconds: number;
   media: MediaConfig;
 }
 
@@ -113,6 +116,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       S3_SECRET_ACCESS_KEY: str({ default: undefined, desc: 'S3 secret key' }),
       S3_FORCE_PATH_STYLE: bool({ default: false, desc: 'path-style bucket addressing (MinIO)' }),
       S3_PUBLIC_BASE_URL: url({ default: undefined, desc: 'public URL of the bucket (CDN); unset = the app serves photos' }),
+      BACKGROUND_WORK: bool({ default: true, desc: 'run background work (job queue workers, sweeps) in this instance' }),
+      JOB_SWEEP_SECONDS: num({ default: 15, desc: 'how often owed background work that lost its process is re-sent; 0 = never' }),
     },
     {
       reporter: ({ errors }) => {
@@ -132,6 +137,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   }
   if (!Number.isInteger(e.ORDER_EXPIRY_SWEEP_SECONDS) || e.ORDER_EXPIRY_SWEEP_SECONDS < 0 || e.ORDER_EXPIRY_SWEEP_SECONDS > 3600) {
     throw new ConfigError('Invalid configuration: ORDER_EXPIRY_SWEEP_SECONDS must be a whole number of seconds from 0 to 3600');
+  }
+  if (!Number.isInteger(e.JOB_SWEEP_SECONDS) || e.JOB_SWEEP_SECONDS < 0 || e.JOB_SWEEP_SECONDS > 3600) {
+    throw new ConfigError('Invalid configuration: JOB_SWEEP_SECONDS must be a whole number of seconds from 0 to 3600');
   }
   if (e.MEDIA_STORAGE === 's3' && !e.S3_BUCKET) {
     throw new ConfigError('Invalid configuration: S3_BUCKET is required with MEDIA_STORAGE=s3');
@@ -163,6 +171,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     stripeApiBase: e.STRIPE_API_BASE,
     stripeWebhookSecret: e.STRIPE_WEBHOOK_SECRET,
     bankWebhookApiKey: e.BANK_WEBHOOK_API_KEY,
+    backgroundWork: e.BACKGROUND_WORK,
+    jobSweepSeconds: e.JOB_SWEEP_SECONDS,
     media: {
       storage: e.MEDIA_STORAGE as MediaConfig['storage'],
       dir: join(e.DATA_DIR, 'media'),

@@ -1,0 +1,210 @@
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import PgBoss from 'pg-boss';
+import type { Pool } from 'pg';
+import type { DataSource, EntityManager } from 'typeorm';
+import { APP_CONFIG, type AppConfig } from '../config/config.js';
+
+/** The schema the migration 1764979200000-JobQueue created (pg-boss runs with migrate: false). */
+export const JOBS_SCHEMA = 'pgboss';
+
+/** Namespace of the advisory locks that mark work as being done by a live process (see lease()). */
+const LEASE_NAMESPACE = 7710100;
+
+export interface JobContext {
+  id: string;
+  /** Aborted when this instance shuts down: stop at the next safe point (the job is retried). */
+  signal: AbortSignal;
+}
+
+export interface QueueDefinition<T extends object> {
+  name: string;
+  /** Runs one job. A throw fails this attempt; pg-boss retries it up to retryLimit times. */
+  handler: (data: T, ctx: JobContext) => Promise<void>;
+  retryLimit?: number;
+  retryDelaySeconds?: number;
+  /** How long one attempt may run before pg-boss counts it as lost (default 4 h). */
+  expireInSeconds?: number;
+  /**
+   * Work that is owed but may have lost its job (its process died: pg-boss 10 has no heartbeat and
+   * would wait for the expiry). Called at start and every sweep in the instance that runs
+   * background work; every item returned is sent again under its key (one queued job per key),
+   * and the handler's lease() makes a second delivery of live work a no-op.
+   */
+  recover?: () => Promise<Array<{ key: string; data: T }>>;
+}
+
+/**
+ * Background work on PostgreSQL: a thin layer over pg-boss 10 (which runs on Node 20), sharing the
+ * app's connection pool.
+ *
+ * - Every instance can send jobs, also inside a business transaction (`manager`), so a job exists
+ *   exactly when the row it works on was committed.
+ * - Only an instance with background work on (BACKGROUND_WORK) fetches and runs jobs, and runs the
+ *   recovery sweep. With several instances, any of them may run a given job.
+ * - Liveness: a handler holds a session advisory lock for the thing it works on (lease()). A
+ *   process that dies (kill -9, OOM) loses its connections and with them the lock, at once; the
+ *   recovery sweep then sends the owed work again, and another (or the restarted) instance picks
+ *   it up without waiting for pg-boss's expiry.
+ */
+@Injectable()
+export class JobsService implements OnApplicationBootstrap, OnModuleDestroy {
+  private readonly log = new Logger(JobsService.name);
+  private readonly queues = new Map<string, QueueDefinition<object>>();
+  private readonly workerIds = new Map<string, string>();
+  private readonly abort = new AbortController();
+  private boss?: PgBoss;
+  private sweepTimer?: NodeJS.Timeout;
+  private sweeping?: Promise<void>;
+
+  constructor(
+    @InjectDataSource() private readonly ds: DataSource,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  /**
+   * Declares a queue; call from a provider's constructor or onModuleInit (the queue is created and,
+   * with background work on, worked at bootstrap). After bootstrap, the returned promise resolves
+   * once the queue is ready.
+   */
+  register<T extends object>(def: QueueDefinition<T>): Promise<void> {
+    if (this.queues.has(def.name)) throw new Error(`queue ${def.name} registered twice`);
+    const q = def as unknown as QueueDefinition<object>;
+    this.queues.set(q.name, q);
+    return this.boss ? this.activate(this.boss, q) : Promise.resolve();
+  }
+
+  get runsBackgroundWork(): boolean {
+    return this.config.backgroundWork;
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    const pool = (this.ds.driver as unknown as { master: Pool }).master;
+    const boss = new PgBoss({
+      db: { executeSql: (text: string, values: unknown[]) => pool.query(text, values) },
+      schema: JOBS_SCHEMA,
+      migrate: false,
+      supervise: this.config.backgroundWork,
+      schedule: false,
+      maintenanceIntervalSeconds: 60,
+    });
+    boss.on('error', (e) => this.log.error({ err: e }, 'job queue error'));
+    await boss.start();
+    this.boss = boss;
+    for (const q of this.queues.values()) await this.activate(boss, q);
+    if (this.config.backgroundWork && this.config.jobSweepSeconds > 0) {
+      await this.sweep();
+      this.sweepTimer = setInterval(() => void this.sweep(), this.config.jobSweepSeconds * 1000);
+      this.sweepTimer.unref();
+    }
+  }
+
+  private async activate(boss: PgBoss, q: QueueDefinition<object>): Promise<void> {
+    await boss.createQueue(q.name, {
+      name: q.name,
+      // At most one queued (not yet started) job per singleton key: recovery never piles up copies.
+      policy: 'short',
+      retryLimit: q.retryLimit ?? 5,
+      retryDelay: q.retryDelaySeconds ?? 10,
+      retryBackoff: true,
+      expireInSeconds: q.expireInSeconds ?? 4 * 3600,
+    });
+    if (!this.config.backgroundWork) return;
+    const id = await boss.work<object>(q.name, { pollingIntervalSeconds: 2, batchSize: 1 }, async ([job]) => {
+      await q.handler(job.data, { id: job.id, signal: this.abort.signal });
+    });
+    this.workerIds.set(q.name, id);
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    if (this.sweepTimer) clearInterval(this.sweepTimer);
+    this.abort.abort();
+    await this.sweeping;
+    // Active jobs see the abort signal and stop at their next safe point; what is still running
+    // after the timeout is marked failed and retried (its lease ends with this process's connections).
+    await this.boss?.stop({ graceful: true, wait: true, close: false, timeout: 30_000 });
+  }
+
+  /**
+   * Enqueues a job. With `manager`, the job is written in that transaction (it exists only if the
+   * transaction commits). Returns the job id, or null when a job with the same singleton key is
+   * already queued.
+   */
+  async send<T extends object>(queue: string, data: T, opts: { singletonKey?: string; manager?: EntityManager } = {}): Promise<string | null> {
+    const boss = this.started();
+    if (!this.queues.has(queue)) throw new Error(`unknown queue ${queue}`);
+    const m = opts.manager;
+    const id = await boss.send(queue, data, {
+      singletonKey: opts.singletonKey,
+      ...(m ? { db: { executeSql: async (text: string, values: unknown[]) => ({ rows: await m.query(text, values) }) } } : {}),
+    });
+    // A worker in this process fetches it now instead of at its next poll (after commit: the caller
+    // calls wake() when it sent inside a transaction).
+    if (!m) this.wake(queue);
+    return id;
+  }
+
+  /** Tells this instance's worker of `queue` to fetch now (no-op where background work is off). */
+  wake(queue: string): void {
+    const id = this.workerIds.get(queue);
+    if (id && this.boss) this.boss.notifyWorker(id);
+  }
+
+  /**
+   * Runs `fn` while holding the lease of `itemKey` in `queue`: a session advisory lock on a connection of its own,
+   * released when fn ends or when this process dies. Returns { held: false } at once when a live
+   * process holds it already.
+   */
+  async lease<R>(queue: string, itemKey: string, fn: () => Promise<R>): Promise<{ held: true; value: R } | { held: false }> {
+    const key = `${queue}:${itemKey}`;
+    const runner = this.ds.createQueryRunner();
+    await runner.connect();
+    try {
+      const [{ ok }] = await runner.query('SELECT pg_try_advisory_lock($1, hashtext($2)) AS ok', [LEASE_NAMESPACE, key]);
+      if (!ok) return { held: false };
+      try {
+        return { held: true, value: await fn() };
+      } finally {
+        await runner.query('SELECT pg_advisory_unlock($1, hashtext($2))', [LEASE_NAMESPACE, key]).catch(() => undefined);
+      }
+    } finally {
+      await runner.release();
+    }
+  }
+
+  /** Whether a live process holds the lease of `itemKey` in `queue` (for the sweep and for status views). */
+  async leased(queue: string, itemKey: string): Promise<boolean> {
+    const key = `${queue}:${itemKey}`;
+    const [{ held }] = await this.ds.query(
+      `SELECT EXISTS (SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND database = (SELECT oid FROM pg_database WHERE datname = current_database())
+         AND classid = $1::int::oid AND objid = (hashtext($2)::bigint & 4294967295)::oid AND objsubid = 2 AND granted) AS held`,
+      [LEASE_NAMESPACE, key],
+    );
+    return held;
+  }
+
+  /** Sends owed work again (see QueueDefinition.recover); runs at start and every JOB_SWEEP_SECONDS. */
+  async sweep(): Promise<void> {
+    if (this.sweeping || !this.boss) return this.sweeping;
+    this.sweeping = (async () => {
+      for (const q of this.queues.values()) {
+        if (!q.recover) continue;
+        try {
+          for (const item of await q.recover()) {
+            if (await this.leased(q.name, item.key)) continue;
+            const id = await this.send(q.name, item.data, { singletonKey: item.key });
+            if (id) this.log.warn(`re-sent ${q.name} ${item.key}: its work was owed and no live process held it`);
+          }
+        } catch (e) {
+          this.log.error({ err: e }, `recovery sweep of ${q.name} failed`);
+        }
+      }
+    })().finally(() => (this.sweeping = undefined));
+    return this.sweeping;
+  }
+
+  private started(): PgBoss {
+    if (!this.boss) throw new Error('the job queue is not started yet (app.init() not called?)');
+    return this.boss;
+  }
+}
