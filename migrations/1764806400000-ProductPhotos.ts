@@ -14,6 +14,8 @@ import { type MigrationInterface, type QueryRunner } from 'typeorm';
  * - files: the distinct renditions `[{ width, height, key, bytes }]`; sizes: each published size
  *   name ("320", "640", "1280") → the key of the file that serves it (never upscaled: two names
  *   may share a file).
+ * - attempts counts processing runs: a photo whose processing never finishes (it kills the
+ *   process) is given up as failed after a few, instead of being retried forever.
  */
 export class ProductPhotos1764806400000 implements MigrationInterface {
   name = 'ProductPhotos1764806400000';
@@ -36,6 +38,7 @@ export class ProductPhotos1764806400000 implements MigrationInterface {
         files jsonb,
         sizes jsonb,
         failure_reason text,
+        attempts integer NOT NULL DEFAULT 0,
         created_at timestamptz NOT NULL,
         updated_at timestamptz NOT NULL,
         processed_at timestamptz,

@@ -1,5 +1,8 @@
 import { type NestExpressApplication } from '@nestjs/platform-express';
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Client, Pool } from 'pg';
 import request from 'supertest';
 
@@ -38,7 +41,10 @@ export async function createTestApp(opts: { env?: Record<string, string>; clock?
   }
   const databaseUrl = withDatabase(adminUrl, dbName);
   const adminKey = generateApiKey();
+  // Files the app writes (product photos under DATA_DIR/media) go to a folder of this test file.
+  const dataDir = mkdtempSync(join(tmpdir(), 'ocop-test-'));
   const config = loadConfig({
+    DATA_DIR: dataDir,
     NODE_ENV: 'test',
     LOG_LEVEL: 'silent',
     ADMIN_API_KEY: adminKey,
@@ -60,6 +66,7 @@ export async function createTestApp(opts: { env?: Record<string, string>; clock?
     async close() {
       await db.end();
       await app.close();
+      rmSync(dataDir, { recursive: true, force: true });
       const c = new Client({ connectionString: adminUrl });
       await c.connect();
       try {
