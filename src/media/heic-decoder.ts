@@ -56,7 +56,18 @@ function decodeInWorker(input: Buffer, maxPixels: number, timeoutMs: number): Pr
   return new Promise((resolve, reject) => {
     // A copy the worker owns (the caller's Buffer may share a pooled ArrayBuffer).
     const buffer = new Uint8Array(input);
-    const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { modulePath, buffer, maxPixels }, transferList: [buffer.buffer] });
+    // libheif prints its complaints to the console: keep them for the error instead of the app's log.
+    const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { modulePath, buffer, maxPixels }, transferList: [buffer.buffer], stdout: true, stderr: true });
+    let said = '';
+    const listen = (chunk: Buffer) => {
+      if (said.length < 1000) said += chunk.toString('utf8');
+    };
+    worker.stdout.on('data', listen);
+    worker.stderr.on('data', listen);
+    const why = (message: string) => {
+      const detail = /message: '([^']+)'/.exec(said)?.[1];
+      return new HeicDecodeError(detail && !message.includes(detail) ? `${message} (${detail})` : message);
+    };
     let settled = false;
     const finish = (fn: () => void) => {
       if (settled) return;
@@ -68,9 +79,9 @@ function decodeInWorker(input: Buffer, maxPixels: number, timeoutMs: number): Pr
     const timer = setTimeout(() => finish(() => reject(new HeicDecodeError(`decoding took longer than ${timeoutMs} ms`))), timeoutMs);
     worker.once('message', (m: { ok: true; width: number; height: number; data: Uint8ClampedArray } | { ok: false; message: string }) => {
       if (m.ok) finish(() => resolve({ width: m.width, height: m.height, data: Buffer.from(m.data.buffer, m.data.byteOffset, m.data.byteLength) }));
-      else finish(() => reject(new HeicDecodeError(m.message)));
+      else finish(() => reject(why(m.message)));
     });
-    worker.once('error', (err) => finish(() => reject(new HeicDecodeError(err.message))));
-    worker.once('exit', (code) => finish(() => reject(new HeicDecodeError(`the decoder stopped (exit code ${code})`))));
+    worker.once('error', (err) => finish(() => reject(why(err.message))));
+    worker.once('exit', (code) => finish(() => reject(why(`the decoder stopped (exit code ${code})`))));
   });
 }
