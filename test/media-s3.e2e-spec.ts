@@ -10,7 +10,7 @@ import { MediaStorage } from '../src/media/storage/media-storage.js';
 import { IMMUTABLE_CACHE_CONTROL, S3MediaStorage } from '../src/media/storage/s3-media-storage.js';
 import { bearer, binaryBody, createTestApp, type TestApp } from './harness/app.js';
 import { createCooperative, createProduct } from './harness/fixtures.js';
-import { jpegWithGps } from './harness/images.js';
+import { jpegWithGps, processed } from './harness/images.js';
 
 /**
  * The S3 adapter against a real S3-compatible server on this machine: s3rver (npm), spoken to by
@@ -51,14 +51,6 @@ function s3Env(extra: Record<string, string> = {}): Record<string, string> {
 async function keysIn(storage: S3MediaStorage, prefix: string): Promise<string[]> {
   const res = await storage.client.send(new ListObjectsV2Command({ Bucket: BUCKET, Prefix: prefix }));
   return (res.Contents ?? []).map((o) => o.Key!).sort();
-}
-
-async function settled(media: MediaService, productId: string, photoId: string): Promise<void> {
-  const until = Date.now() + 30_000;
-  while ((await media.listPhotos(productId, admin)).find((p) => p.id === photoId)?.status === 'processing') {
-    if (Date.now() > until) throw new Error('still processing');
-    await new Promise((r) => setTimeout(r, 50));
-  }
 }
 
 describe('S3MediaStorage against s3rver', () => {
@@ -116,7 +108,7 @@ describe('product photos on S3 with a public base URL (e2e)', () => {
     const storage = t.app.get(MediaStorage) as S3MediaStorage;
     expect(storage).toBeInstanceOf(S3MediaStorage);
     const added = await media.addPhoto(productId, admin, { data: await jpegWithGps(1600, 1200, 1) });
-    await settled(media, productId, added.id);
+    await processed(media, productId, added.id);
     await new Promise((r) => setTimeout(r, 200)); // the original's deletion follows the status change
 
     expect(await keysIn(storage, '')).toEqual([`photos/${added.id}/w1280.webp`, `photos/${added.id}/w320.webp`, `photos/${added.id}/w640.webp`]);
@@ -151,7 +143,7 @@ describe('product photos on S3 without a public base URL (e2e)', () => {
     const productId = await createProduct(t, coop.key);
     const media = t.app.get(MediaService);
     const added = await media.addPhoto(productId, admin, { data: await jpegWithGps(500, 400, 1) });
-    await settled(media, productId, added.id);
+    await processed(media, productId, added.id);
     const product = await t.http.get(`/products/${productId}`).expect(200);
     const url = new URL(product.body.photos[0].sizes['1280']);
     expect(url.pathname).toBe(`/media/photos/${added.id}/w500.webp`);

@@ -9,24 +9,12 @@ import { DomainError } from '../src/common/errors.js';
 import { MAX_PHOTOS_PER_PRODUCT, MediaService, type PhotoView } from '../src/media/media.service.js';
 import { bearer, binaryBody, createTestApp, type TestApp } from './harness/app.js';
 import { createCooperative, createProduct, VALID_TAX_CODES } from './harness/fixtures.js';
-import { dominantAt, gpsLatitude, GPS_EXIF, jpegWithGps, pattern } from './harness/images.js';
+import { dominantAt, gpsLatitude, GPS_EXIF, jpegWithGps, pattern, processed } from './harness/images.js';
 
 const HEIC_FIXTURE = readFileSync(new URL('./fixtures/media/gps.heic', import.meta.url));
 
 const coopPrincipal = (cooperativeId: string): Principal => ({ keyId: 'test', role: 'cooperative', cooperativeId, marketIds: [] });
 const admin: Principal = { keyId: 'env', role: 'admin', cooperativeId: null, marketIds: [] };
-
-/** Waits until processing (the job queue's worker) has finished with a photo. */
-async function settled(media: MediaService, productId: string, photoId: string, who: Principal = admin, ms = 30_000): Promise<PhotoView> {
-  const until = Date.now() + ms;
-  for (;;) {
-    const photo = (await media.listPhotos(productId, who)).find((p) => p.id === photoId);
-    if (!photo) throw new Error(`photo ${photoId} is gone`);
-    if (photo.status !== 'processing') return photo;
-    if (Date.now() > until) throw new Error(`photo ${photoId} still processing after ${ms} ms`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 /** The error a promise rejects with (a DomainError is expected). */
 async function refusal(p: Promise<unknown>): Promise<DomainError> {
@@ -67,7 +55,7 @@ describe('product photos (e2e, disk storage, processing on the job queue)', () =
     const added = await media.addPhoto(productId, coopPrincipal(coop.id), { data: upload, filename: 'IMG_0001.JPG', mimetype: 'image/jpeg' });
     expect(added).toMatchObject({ productId, position: 0, status: 'processing', sizes: null, failureReason: null });
 
-    const ready = await settled(media, productId, added.id);
+    const ready = await processed(media, productId, added.id);
     expect(ready.status).toBe('ready');
     // Displayed 600×800 (rotated); never upscaled: "640" and "1280" are the 600 px file.
     expect([ready.width, ready.height]).toEqual([600, 800]);
@@ -109,7 +97,7 @@ describe('product photos (e2e, disk storage, processing on the job queue)', () =
     const a = await media.addPhoto(productId, coopPrincipal(coop.id), { data: png, filename: 'logo.png' });
     const b = await media.addPhoto(productId, admin, { data: webp, filename: 'photo.webp' });
     expect([a.position, b.position]).toEqual([1, 2]);
-    const [ra, rb] = [await settled(media, productId, a.id), await settled(media, productId, b.id)];
+    const [ra, rb] = [await processed(media, productId, a.id), await processed(media, productId, b.id)];
     expect([ra.status, ra.width, ra.height]).toEqual(['ready', 1280, 800]);
     expect([rb.status, rb.width, rb.height]).toEqual(['ready', 400, 300]);
     const big = await t.http.get(pathOf(ra.sizes!['1280'])).buffer(true).parse(binaryBody).expect(200);
@@ -126,7 +114,7 @@ describe('product photos (e2e, disk storage, processing on the job queue)', () =
     const productB = await createProduct(t, coop.key);
     expect(heicGpsLatitude(HEIC_FIXTURE)).toEqual([12, 40, 0]); // the input really carries GPS
     const added = await media.addPhoto(productB, coopPrincipal(coop.id), { data: HEIC_FIXTURE, filename: 'IMG_4242.HEIC', mimetype: 'image/heic' });
-    const ready = await settled(media, productB, added.id);
+    const ready = await processed(media, productB, added.id);
     expect(ready).toMatchObject({ status: 'ready', width: 160, height: 120, failureReason: null });
     const res = await t.http.get(pathOf(ready.sizes!['320'])).buffer(true).parse(binaryBody).expect(200);
     const meta = await sharp(res.body).metadata();
@@ -180,7 +168,7 @@ describe('product photos (e2e, disk storage, processing on the job queue)', () =
     const damaged = Buffer.from(HEIC_FIXTURE);
     damaged.fill(0, damaged.indexOf('mdat') + 4); // the HEVC data zeroed, same length: the container still checks out
     const added = await media.addPhoto(productD, coopPrincipal(coop.id), { data: damaged });
-    const done = await settled(media, productD, added.id);
+    const done = await processed(media, productD, added.id);
     expect(done).toMatchObject({ status: 'failed', sizes: null, failureReason: expect.stringMatching(/HEIC image could not be decoded/) });
     expect(await gone(join(mediaDir(), 'originals', added.id))).toBe(true);
     const product = await t.http.get(`/products/${productD}`).expect(200);

@@ -71,12 +71,17 @@ export interface MediaConfig {
   dir: string;
   maxUploadBytes: number;
   maxPixels: number;
+  /** With MEDIA_STORAGE=s3. */
   s3?: {
     bucket: string;
+    /** e.g. https://<account>.r2.cloudflarestorage.com, http://minio:9000; unset = AWS. */
     endpoint?: string;
     region: string;
+    /** Unset = the AWS SDK's default chain (AWS_* variables, shared config, instance/task role). */
     credentials?: { accessKeyId: string; secretAccessKey: string };
+    /** `https://host/bucket/key` instead of `https://bucket.host/key` (MinIO, most self-hosted servers). */
     forcePathStyle: boolean;
+    /** Where the bucket's objects are publicly readable (CDN, R2 public bucket); unset = the app serves them. */
     publicBaseUrl?: string;
   };
 }

@@ -1,5 +1,21 @@
 import exifReader from 'exif-reader';
 import sharp, { type Sharp } from 'sharp';
+import type { Principal } from '../../src/auth/principal.js';
+import type { MediaService, PhotoView } from '../../src/media/media.service.js';
+
+const ADMIN: Principal = { keyId: 'env', role: 'admin', cooperativeId: null, marketIds: [] };
+
+/** Waits until processing (the job queue's worker) has finished with a photo; returns it. */
+export async function processed(media: MediaService, productId: string, photoId: string, ms = 30_000): Promise<PhotoView> {
+  const until = Date.now() + ms;
+  for (;;) {
+    const photo = (await media.listPhotos(productId, ADMIN)).find((p) => p.id === photoId);
+    if (!photo) throw new Error(`photo ${photoId} is gone`);
+    if (photo.status !== 'processing') return photo;
+    if (Date.now() > until) throw new Error(`photo ${photoId} still processing after ${ms} ms`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
 
 /**
  * Test pictures made at run time with sharp: a pattern whose regions show where the picture's top

@@ -1,19 +1,10 @@
 import { DeleteObjectsCommand, GetObjectCommand, NoSuchKey, PutObjectCommand, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
 import type { Readable } from 'node:stream';
+import type { MediaConfig } from '../../config/config.js';
 import { assertKey, MediaStorage, type StoredObject } from './media-storage.js';
 
-export interface S3StorageOptions {
-  bucket: string;
-  /** e.g. https://<account>.r2.cloudflarestorage.com, http://minio:9000; unset = AWS. */
-  endpoint?: string;
-  region: string;
-  /** Unset = the SDK's default chain (AWS_* variables, shared config, instance/task role). */
-  credentials?: { accessKeyId: string; secretAccessKey: string };
-  /** `https://host/bucket/key` instead of `https://bucket.host/key` (MinIO, most self-hosted servers). */
-  forcePathStyle: boolean;
-  /** Where the bucket's objects are publicly readable (CDN, R2 public bucket); unset = the app serves them. */
-  publicBaseUrl?: string;
-}
+/** Bucket, endpoint (unset = AWS), region, credentials (unset = the SDK's default chain), path-style, public base URL. */
+export type S3StorageOptions = NonNullable<MediaConfig['s3']>;
 
 /** Published objects never change: a year in every cache. */
 export const IMMUTABLE_CACHE_CONTROL = 'public, max-age=31536000, immutable';
