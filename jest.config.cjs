@@ -17,7 +17,12 @@ const common = {
   testEnvironment: 'node',
   extensionsToTreatAsEsm: ['.ts'],
   transform: { '^.+\\.ts$': swc },
-  moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
+  moduleNameMapper: {
+    '^(\\.{1,2}/.*)\\.js$': '$1',
+    // content-disposition 3 (required by @fastify/static 10) ships only ES modules: Node 20.19+
+    // require()s it natively, Jest on Node 20 cannot (see the shim).
+    '^content-disposition$': '<rootDir>/test/harness/shims/content-disposition.cjs',
+  },
 };
 module.exports = {
   testTimeout: 60000,

@@ -27,6 +27,8 @@ const ROUTES: Array<[method: string, path: string, access: 'public' | Role[]]> =
   ['post', '/cooperatives/{id}/api-keys', ['admin', 'cooperative']],
   ['get', '/cooperatives/{id}/orders', ['admin', 'cooperative']],
   ['get', '/cooperatives/{id}/balance', ['admin', 'cooperative']],
+  ['post', '/cooperatives/{id}/bank-feeds', ['admin', 'cooperative']],
+  ['get', '/cooperatives/{id}/bank-feeds', ['admin', 'cooperative']],
   ['post', '/products', ['admin', 'cooperative']],
   ['get', '/products', 'public'],
   ['get', '/products/{id}', 'public'],
@@ -44,6 +46,7 @@ const ROUTES: Array<[method: string, path: string, access: 'public' | Role[]]> =
   ['get', '/vietqr/qr.svg', 'public'],
   ['post', '/webhooks/stripe', 'public'],
   ['post', '/webhooks/bank-transactions', 'public'],
+  ['post', '/webhooks/bank/{feedId}', 'public'],
   ['post', '/reconciliation/statements', ['admin', 'cooperative']],
   ['get', '/reconciliation/statements/{id}', ['admin', 'cooperative']],
   ['get', '/reconciliation/unmatched', ['admin', 'cooperative']],
@@ -66,6 +69,9 @@ const ROUTES: Array<[method: string, path: string, access: 'public' | Role[]]> =
   ['post', '/markets/{id}/transactions', ['admin', 'market_manager']],
   ['post', '/markets/{id}/transactions/batch', ['admin', 'market_manager']],
   ['get', '/markets/{id}/transactions', ['admin', 'market_manager']],
+  ['post', '/markets/{id}/bank-feeds', ['admin', 'market_manager']],
+  ['get', '/markets/{id}/bank-feeds', ['admin', 'market_manager']],
+  ['delete', '/bank-feeds/{id}', ['admin', 'cooperative', 'market_manager']],
   ['get', '/stalls/{id}', ['admin', 'market_manager']],
   ['patch', '/stalls/{id}', ['admin', 'market_manager']],
   ['get', '/stalls/{id}/qr.png', 'public'],
@@ -109,6 +115,7 @@ describe('authorization matrix (e2e)', () => {
       .replace('/cooperatives/{id}', () => `/cooperatives/${coopId}`)
       .replace('/markets/{id}', () => `/markets/${marketId}`)
       .replace('{code}', '66')
+      .replace('{feedId}', () => randomUUID())
       .replace('{id}', randomUUID());
 
   const call = (method: string, path: string, who: Who) => {

@@ -1,5 +1,5 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
-import { type Request, type Response } from 'express';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { QueryFailedError } from 'typeorm';
 import { DomainError, type DomainErrorKind, type FieldProblem } from './errors.js';
 
@@ -42,18 +42,18 @@ export function toErrorBody(exception: unknown): { body: ErrorBody; unexpected: 
     const message = typeof res === 'string' ? res : Array.isArray((res as { message?: unknown }).message)
       ? ((res as { message: string[] }).message).join('; ')
       : String((res as { message?: unknown }).message ?? exception.message);
-    return { body: { statusCode: status, error: reason(status), message }, unexpected: false };
+    const code = typeof res === 'object' && typeof (res as { code?: unknown }).code === 'string' ? (res as { code: string }).code : undefined;
+    return { body: { statusCode: status, error: reason(status), message, ...(code ? { code } : {}) }, unexpected: false };
   }
-  // Errors thrown by body-parser before any handler runs.
-  const e = exception as { type?: string; status?: number; message?: string; limit?: number };
-  if (e && e.type === 'entity.too.large') {
-    return { body: { statusCode: 413, error: 'Payload Too Large', message: `Request body exceeds the limit of ${e.limit} bytes` }, unexpected: false };
-  }
-  if (e && e.type === 'entity.parse.failed') {
-    return { body: { statusCode: 400, error: 'Bad Request', message: 'Malformed JSON body', details: [{ field: 'body', problem: 'is not valid JSON' }] }, unexpected: false };
-  }
-  if (e && typeof e.status === 'number' && e.status >= 400 && e.status < 500 && e.type) {
-    return { body: { statusCode: e.status, error: reason(e.status), message: e.message ?? 'Bad request' }, unexpected: false };
+  // Errors Fastify raises before any handler runs (body size, content type, multipart limits).
+  const e = exception as { code?: string; statusCode?: number; message?: string };
+  if (e && typeof e.code === 'string' && e.code.startsWith('FST_') && typeof e.statusCode === 'number' && e.statusCode >= 400 && e.statusCode < 500) {
+    const known = FASTIFY_ERRORS[e.code];
+    const status = known?.status ?? e.statusCode;
+    return {
+      body: { statusCode: status, error: reason(status), message: known?.message ?? e.message ?? 'Bad request', ...(known?.field ? { details: [{ field: known.field, problem: known.problem! }] } : {}) },
+      unexpected: false,
+    };
   }
   if (exception instanceof QueryFailedError) {
     const code = (exception as QueryFailedError & { driverError?: { code?: string } }).driverError?.code;
@@ -66,19 +66,34 @@ export function toErrorBody(exception: unknown): { body: ErrorBody; unexpected: 
   return { body: { statusCode: 500, error: 'Internal Server Error', message: 'Internal server error' }, unexpected: true };
 }
 
+/** Fastify's request errors, in words a client can act on. */
+const FASTIFY_ERRORS: Record<string, { status?: number; message: string; field?: string; problem?: string }> = {
+  FST_ERR_CTP_BODY_TOO_LARGE: { status: 413, message: 'Request body exceeds the size limit (BODY_LIMIT)' },
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: { status: 415, message: 'Unsupported Content-Type: send application/json (or multipart/form-data where a route takes a file)' },
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: { message: 'Content-Length does not match the body', field: 'body', problem: 'is shorter or longer than Content-Length' },
+  FST_REQ_FILE_TOO_LARGE: { status: 413, message: 'The uploaded file exceeds the size limit', field: 'file', problem: 'is too large' },
+  FST_FILES_LIMIT: { status: 413, message: 'Send one file per request', field: 'file', problem: 'only one file is accepted' },
+  FST_FIELDS_LIMIT: { status: 413, message: 'Too many form fields' },
+  FST_PARTS_LIMIT: { status: 413, message: 'Too many multipart parts' },
+  FST_MP_PREMATURE_CLOSE: { status: 400, message: 'The upload ended before the multipart body was complete', field: 'file', problem: 'the upload was cut off' },
+  FST_INVALID_MULTIPART_CONTENT_TYPE: { status: 400, message: 'Send the file as multipart/form-data', field: 'file', problem: 'is required as multipart/form-data' },
+};
+
 @Catch()
 export class AllExceptionsFilter implements ExceptionFilter {
   private readonly logger = new Logger('Errors');
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const ctx = host.switchToHttp();
-    const res = ctx.getResponse<Response>();
-    const req = ctx.getRequest<Request>();
+    const reply = ctx.getResponse<FastifyReply>();
+    const req = ctx.getRequest<FastifyRequest>();
     const { body, unexpected } = toErrorBody(exception);
     if (unexpected) {
       this.logger.error({ err: exception, path: req?.url }, 'unhandled error');
     }
-    if (res.headersSent) return;
-    res.status(body.statusCode).json(body);
+    if (reply.sent) return;
+    // An image or PDF route may have set its own headers before failing: errors are always JSON.
+    for (const h of ['content-disposition', 'etag', 'cache-control', 'content-length']) reply.removeHeader(h);
+    void reply.status(body.statusCode).header('content-type', 'application/json; charset=utf-8').send(body);
   }
 }

@@ -25,6 +25,8 @@ describe('loadConfig', () => {
     [{ MEDIA_MAX_UPLOAD_SIZE: '20 megabytes' }, /MEDIA_MAX_UPLOAD_SIZE must be a size/],
     [{ MEDIA_MAX_PIXELS: '0' }, /MEDIA_MAX_PIXELS must be a whole number/],
     [{ S3_ENDPOINT: 'not a url' }, /S3_ENDPOINT/],
+    [{ NODE_ENV: 'production', STRIPE_WEBHOOK_SECRET: 'whsec_live_x' }, /BANK_FEED_ENCRYPTION_KEYS must be set in production/],
+    [{ BANK_FEED_ENCRYPTION_KEYS: 'too-short-to-be-a-key' }, /BANK_FEED_ENCRYPTION_KEYS key 1 must be 32 random bytes/],
   ])('rejects %j with one message naming the variable', (env, re) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(re);
@@ -55,6 +57,15 @@ describe('loadConfig', () => {
       publicBaseUrl: 'https://img.example.vn',
     });
     expect(loadConfig({ MEDIA_STORAGE: 's3', S3_BUCKET: 'b' }).media.s3?.credentials).toBeUndefined(); // the SDK's default chain
+  });
+
+  it('reads bank-feed encryption keys (newest first); an invalid one is named without echoing it', () => {
+    const a = 'g64cx2QP91m799w7hGWY3FGDsXWD3v3fIzSQb4jzks8=';
+    const b = '9f'.repeat(32);
+    expect(loadConfig({ BANK_FEED_ENCRYPTION_KEYS: `${a}, ${b}` }).bankFeedEncryptionKeys).toEqual([a, b]);
+    expect(loadConfig({}).bankFeedEncryptionKeys).toBeUndefined();
+    expect(() => loadConfig({ BANK_FEED_ENCRYPTION_KEYS: `${a},secret-typo-xyz` })).toThrow(/BANK_FEED_ENCRYPTION_KEYS key 2/);
+    expect(() => loadConfig({ BANK_FEED_ENCRYPTION_KEYS: `${a},secret-typo-xyz` })).not.toThrow(/secret-typo-xyz/);
   });
 
   it('names every invalid variable at once', () => {

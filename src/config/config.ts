@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { bool, cleanEnv, makeValidator, num, port, str, url, EnvError, EnvMissingError } from 'envalid';
+import { parseSecretKey, SecretBoxError } from '../common/secret-box.js';
 
 /**
  * The environment schema, validated once at start. A wrong or missing value stops the app with one
@@ -28,6 +29,20 @@ const positiveInt = (opts: { default?: number; desc: string; max?: number }) =>
     return n;
   })({ default: opts.default, desc: opts.desc });
 
+/** Comma-separated 256-bit keys; the first encrypts, all decrypt (rotation). */
+const secretKeys = makeValidator<string[]>((v) => {
+  const keys = v.split(',').map((k) => k.trim()).filter(Boolean);
+  if (!keys.length) throw new EnvError('must list at least one key');
+  keys.forEach((k, i) => {
+    try {
+      parseSecretKey(k);
+    } catch (e) {
+      throw new EnvError(`key ${i + 1} ${e instanceof SecretBoxError ? e.message : 'is invalid'}`);
+    }
+  });
+  return keys;
+});
+
 const pgUrl = makeValidator<string>((v) => {
   if (!/^postgres(ql)?:\/\//.test(v)) throw new EnvError('must be a postgres:// or postgresql:// URL');
   try {
@@ -50,7 +65,11 @@ export interface AppConfig {
   seedDemo: boolean;
   adminApiKey?: string;
   logLevel: string;
+  logFormat: 'json' | 'pretty';
   bodyLimit: string;
+  headersTimeoutMs: number;
+  requestTimeoutMs: number;
+  keepAliveTimeoutMs: number;
   rateLimitPerMinute: number;
   trustProxy: boolean;
   paymentTtlMinutes: number;
@@ -59,6 +78,8 @@ export interface AppConfig {
   stripeApiBase?: string;
   stripeWebhookSecret: string;
   bankWebhookApiKey?: string;
+  /** Keys that encrypt bank-feed secrets at rest; unset (not in production) = a key file beside DATA_DIR. */
+  bankFeedEncryptionKeys?: string[];
   /** Whether this instance runs background work (job queue workers, sweeps). */
   backgroundWork: boolean;
   jobSweepSeconds: number;
@@ -102,7 +123,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       SEED_DEMO: bool({ default: true, desc: 'seed the demo dataset once on a fresh database' }),
       ADMIN_API_KEY: apiKey({ default: undefined, desc: 'bootstrap admin API key' }),
       LOG_LEVEL: str({ choices: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], default: 'info' }),
+      LOG_FORMAT: str({ choices: ['json', 'pretty', ''], default: '', desc: 'json (default outside development) or pretty (default in development)' }),
       BODY_LIMIT: byteSize({ default: '1mb', desc: 'largest JSON body accepted (413 above)' }),
+      HTTP_HEADERS_TIMEOUT_SECONDS: positiveInt({ default: 10, desc: 'time a client has to send its request headers', max: 600 }),
+      HTTP_REQUEST_TIMEOUT_SECONDS: positiveInt({ default: 300, desc: 'time a client has to send a whole request (uploads included)', max: 3600 }),
+      HTTP_KEEP_ALIVE_TIMEOUT_SECONDS: positiveInt({ default: 72, desc: 'idle keep-alive connections close after this (above the load balancer idle timeout)', max: 3600 }),
       RATE_LIMIT_PER_MINUTE: positiveInt({ default: 600, desc: 'requests per minute per client IP' }),
       TRUST_PROXY: bool({ default: false, desc: 'trust X-Forwarded-For (behind a load balancer)' }),
       PAYMENT_TTL_MINUTES: positiveInt({ default: 15, desc: 'payment window of a pending order', max: 10080 }),
@@ -121,6 +146,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       S3_SECRET_ACCESS_KEY: str({ default: undefined, desc: 'S3 secret key' }),
       S3_FORCE_PATH_STYLE: bool({ default: false, desc: 'path-style bucket addressing (MinIO)' }),
       S3_PUBLIC_BASE_URL: url({ default: undefined, desc: 'public URL of the bucket (CDN); unset = the app serves photos' }),
+      BANK_FEED_ENCRYPTION_KEYS: secretKeys({ default: undefined, desc: 'keys encrypting bank-feed secrets at rest, newest first' }),
       BACKGROUND_WORK: bool({ default: true, desc: 'run background work (job queue workers, sweeps) in this instance' }),
       JOB_SWEEP_SECONDS: num({ default: 15, desc: 'how often owed background work that lost its process is re-sent; 0 = never' }),
     },
@@ -155,6 +181,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   if (e.NODE_ENV === 'production' && e.STRIPE_WEBHOOK_SECRET === 'whsec_test_secret') {
     throw new ConfigError('Invalid configuration: STRIPE_WEBHOOK_SECRET must be set in production');
   }
+  if (e.NODE_ENV === 'production' && !e.BANK_FEED_ENCRYPTION_KEYS) {
+    throw new ConfigError('Invalid configuration: BANK_FEED_ENCRYPTION_KEYS must be set in production (openssl rand -base64 32; every instance needs the same keys)');
+  }
   return {
     nodeEnv: e.NODE_ENV as AppConfig['nodeEnv'],
     host: e.HOST,
@@ -167,7 +196,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     seedDemo: e.SEED_DEMO,
     adminApiKey: e.ADMIN_API_KEY,
     logLevel: e.LOG_LEVEL,
+    logFormat: (e.LOG_FORMAT || (e.NODE_ENV === 'development' ? 'pretty' : 'json')) as AppConfig['logFormat'],
     bodyLimit: e.BODY_LIMIT,
+    headersTimeoutMs: e.HTTP_HEADERS_TIMEOUT_SECONDS * 1000,
+    requestTimeoutMs: e.HTTP_REQUEST_TIMEOUT_SECONDS * 1000,
+    keepAliveTimeoutMs: e.HTTP_KEEP_ALIVE_TIMEOUT_SECONDS * 1000,
     rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
     trustProxy: e.TRUST_PROXY,
     paymentTtlMinutes: e.PAYMENT_TTL_MINUTES,
@@ -176,6 +209,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     stripeApiBase: e.STRIPE_API_BASE,
     stripeWebhookSecret: e.STRIPE_WEBHOOK_SECRET,
     bankWebhookApiKey: e.BANK_WEBHOOK_API_KEY,
+    bankFeedEncryptionKeys: e.BANK_FEED_ENCRYPTION_KEYS,
     backgroundWork: e.BACKGROUND_WORK,
     jobSweepSeconds: e.JOB_SWEEP_SECONDS,
     media: {
@@ -198,11 +232,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   };
 }
 
-/** "20mb" → bytes (1 kb = 1024 bytes, as body-parser counts). */
+/** '100kb', '1mb', '512b' → bytes (BODY_LIMIT is validated to this shape). */
 export function parseByteSize(v: string): number {
-  const m = /^(\d+)(b|kb|mb)$/i.exec(v);
-  if (!m) throw new RangeError(`not a size: ${v}`);
-  return Number(m[1]) * { b: 1, kb: 1024, mb: 1024 * 1024 }[m[2].toLowerCase() as 'b' | 'kb' | 'mb'];
+  const m = /^(\d+)(b|kb|mb)$/i.exec(v.trim());
+  if (!m) throw new ConfigError(`not a byte size: ${v}`);
+  return Number(m[1]) * ({ b: 1, kb: 1024, mb: 1024 * 1024 } as const)[m[2].toLowerCase() as 'b' | 'kb' | 'mb'];
 }
 
 /** Injection token for the validated AppConfig. */

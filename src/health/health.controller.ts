@@ -1,7 +1,7 @@
 import { Controller, Get, Header, Res } from '@nestjs/common';
 import { ApiExcludeEndpoint, ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService, TypeOrmHealthIndicator } from '@nestjs/terminus';
-import { type Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { Public } from '../auth/decorators.js';
 import { MetricsService } from './metrics.service.js';
 
@@ -33,8 +33,8 @@ export class HealthController {
   @Get('metrics')
   @ApiExcludeEndpoint()
   @Header('Cache-Control', 'no-store')
-  async prometheus(@Res() res: Response): Promise<void> {
-    res.setHeader('Content-Type', this.metrics.registry.contentType);
-    res.send(await this.metrics.registry.metrics());
+  async prometheus(@Res({ passthrough: true }) reply: FastifyReply): Promise<string> {
+    void reply.header('Content-Type', this.metrics.registry.contentType);
+    return this.metrics.registry.metrics();
   }
 }

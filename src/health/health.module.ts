@@ -1,7 +1,7 @@
-import { type MiddlewareConsumer, Module, type NestModule } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
 import { HealthController } from './health.controller.js';
-import { MetricsMiddleware, MetricsService } from './metrics.service.js';
+import { MetricsService } from './metrics.service.js';
 
 @Module({
   imports: [TerminusModule.forRoot({ logger: false })],
@@ -9,8 +9,4 @@ import { MetricsMiddleware, MetricsService } from './metrics.service.js';
   providers: [MetricsService],
   exports: [MetricsService],
 })
-export class HealthModule implements NestModule {
-  configure(consumer: MiddlewareConsumer): void {
-    consumer.apply(MetricsMiddleware).forRoutes('{*splat}');
-  }
-}
+export class HealthModule {}

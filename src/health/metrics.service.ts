@@ -1,6 +1,5 @@
-import { Injectable, type NestMiddleware, type OnModuleDestroy } from '@nestjs/common';
+import { Injectable, type OnModuleDestroy } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { type NextFunction, type Request, type Response } from 'express';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { DataSource } from 'typeorm';
 
@@ -35,25 +34,14 @@ export class MetricsService implements OnModuleDestroy {
     gauge('db_pool_clients_waiting', 'Database pool: requests waiting for a connection', (p) => p.waitingCount);
   }
 
+  /** One answered request (app.factory's onResponse hook: also those refused before a handler ran). */
+  observe(method: string, route: string, status: number, seconds: number): void {
+    const labels = { method, route, status: String(status) };
+    this.requests.inc(labels);
+    this.latency.observe(labels, seconds);
+  }
+
   onModuleDestroy(): void {
     this.registry.clear();
-  }
-}
-
-/** Records every request, including those refused by guards or the body parser. */
-@Injectable()
-export class MetricsMiddleware implements NestMiddleware {
-  constructor(private readonly metrics: MetricsService) {}
-
-  use(req: Request, res: Response, next: NextFunction): void {
-    const end = this.metrics.latency.startTimer();
-    res.on('finish', () => {
-      const routePath = (req.route as { path?: string } | undefined)?.path;
-      const route = routePath ? `${req.baseUrl}${routePath}` : 'unmatched';
-      const labels = { method: req.method, route, status: String(res.statusCode) };
-      this.metrics.requests.inc(labels);
-      end(labels);
-    });
-    next();
   }
 }

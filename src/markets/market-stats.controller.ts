@@ -1,6 +1,7 @@
-import { Controller, Get, Param, Query, Req, Res, StreamableFile } from '@nestjs/common';
+import { Controller, Get, Param, Query, Req, StreamableFile } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
-import type { Request, Response } from 'express';
+import type { FastifyRequest } from 'fastify';
+import { prefersCsv } from '../common/http.js';
 import { Readable } from 'node:stream';
 import { CurrentPrincipal, Roles } from '../auth/decorators.js';
 import { assertMarketAccess } from '../auth/ownership.js';
@@ -30,14 +31,8 @@ const CSV_DESCRIPTION =
   'JSON by default; with `Accept: text/csv`, a CSV (UTF-8 with BOM, comma-separated, CRLF) streamed as an attachment. ' +
   'Shares are fractions with 4 decimals (0.6667), empty when there is no transaction.';
 
-function wantsCsv(req: Request): boolean {
-  return req.accepts(['application/json', 'text/csv']) === 'text/csv';
-}
-
-function sendCsv(res: Response, filename: string, lines: Iterable<string>): StreamableFile {
-  res.setHeader('Content-Type', 'text/csv; charset=utf-8');
-  res.setHeader('Content-Disposition', `attachment; filename="${filename}"`);
-  return new StreamableFile(Readable.from(lines));
+function sendCsv(filename: string, lines: Iterable<string>): StreamableFile {
+  return new StreamableFile(Readable.from(lines), { type: 'text/csv; charset=utf-8', disposition: `attachment; filename="${filename}"` });
 }
 
 /**
@@ -64,11 +59,10 @@ export class MarketStatsController {
   async ranking(
     @Query() q: RankingQuery,
     @CurrentPrincipal() p: Principal,
-    @Req() req: Request,
-    @Res({ passthrough: true }) res: Response,
+    @Req() req: FastifyRequest,
   ): Promise<MarketRankingDto | StreamableFile> {
     const ranking = await this.stats.ranking(q, p);
-    if (!wantsCsv(req)) return ranking;
+    if (!prefersCsv(req)) return ranking;
     const columns: Array<{ header: string; value: (r: MarketRankingItemDto) => CsvValue }> = [
       { header: 'rank', value: (r) => r.rank },
       { header: 'market_id', value: (r) => r.marketId },
@@ -81,7 +75,7 @@ export class MarketStatsController {
       { header: 'active_stalls', value: (r) => r.stalls.active },
       ...FIGURE_COLUMNS,
     ];
-    return sendCsv(res, `market-ranking-${ranking.provinceCode ?? 'all'}-${ranking.from}-${ranking.to}.csv`, csvLines(columns, ranking.items));
+    return sendCsv(`market-ranking-${ranking.provinceCode ?? 'all'}-${ranking.from}-${ranking.to}.csv`, csvLines(columns, ranking.items));
   }
 
   @Get(':id/stats')
@@ -103,18 +97,15 @@ export class MarketStatsController {
     @Param('id', UuidParam()) id: string,
     @Query() q: StatsQuery,
     @CurrentPrincipal() p: Principal,
-    @Req() req: Request,
-    @Res({ passthrough: true }) res: Response,
+    @Req() req: FastifyRequest,
   ): Promise<MarketStatsDto | StreamableFile> {
     assertMarketAccess(p, id);
     const { allStalls, ...stats } = await this.stats.marketStats(id, q);
-    if (!wantsCsv(req)) return stats;
+    if (!prefersCsv(req)) return stats;
     const base = `market-stats-${stats.from}-${stats.to}`;
     switch (q.section ?? 'series') {
       case 'categories':
-        return sendCsv(
-          res,
-          `${base}-categories.csv`,
+        return sendCsv(`${base}-categories.csv`,
           csvLines(
             [
               { header: 'category', value: (r) => r.category },
@@ -128,9 +119,7 @@ export class MarketStatsController {
           ),
         );
       case 'stalls':
-        return sendCsv(
-          res,
-          `${base}-stalls.csv`,
+        return sendCsv(`${base}-stalls.csv`,
           csvLines(
             [
               { header: 'stall_id', value: (r) => r.stallId },
@@ -145,9 +134,7 @@ export class MarketStatsController {
           ),
         );
       default:
-        return sendCsv(
-          res,
-          `${base}-${stats.granularity}.csv`,
+        return sendCsv(`${base}-${stats.granularity}.csv`,
           csvLines(
             [
               { header: 'period', value: (r) => r.period },

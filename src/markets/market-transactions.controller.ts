@@ -1,11 +1,11 @@
-import { Body, Controller, Get, Headers, Param, Post, Query, UploadedFile, UseInterceptors } from '@nestjs/common';
-import { FileInterceptor } from '@nestjs/platform-express';
+import { Body, Controller, Get, Headers, Param, Post, Query, Req } from '@nestjs/common';
+import type { FastifyRequest } from 'fastify';
 import { ApiBody, ApiConflictResponse, ApiConsumes, ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiPayloadTooLargeResponse, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, Roles } from '../auth/decorators.js';
 import { assertMarketAccess } from '../auth/ownership.js';
 import type { Principal } from '../auth/principal.js';
 import { ApiInvalid, ApiMissing, ErrorResponse } from '../common/api-docs.js';
-import { InvalidInput } from '../common/errors.js';
+import { receiveFile } from '../common/http.js';
 import { validateIdempotencyKey } from '../common/idempotency.js';
 import { UuidParam } from '../common/uuid-param.js';
 import { CreateStallTransactionDto, StallTransactionDto, StallTransactionPageDto, TransactionBatchResultDto, TransactionListQuery } from './dto/transaction.dto.js';
@@ -14,12 +14,6 @@ import { MAX_BATCH_ROWS } from './transactions-csv.js';
 
 /** 50,000 rows of `A-12,125000,cash,2026-03-01T07:15:00+07:00` are about 2.5 MB; room for longer codes and quoting. */
 export const MAX_BATCH_FILE_BYTES = 8 * 1024 * 1024;
-
-interface UploadedCsv {
-  buffer: Buffer;
-  size: number;
-  originalname: string;
-}
 
 const IDEMPOTENCY_HEADER = ApiHeader({
   name: 'Idempotency-Key',
@@ -58,7 +52,6 @@ export class MarketTransactionsController {
 
   @Post('batch')
   @Roles('admin', 'market_manager')
-  @UseInterceptors(FileInterceptor('file', { limits: { fileSize: MAX_BATCH_FILE_BYTES, files: 1, fields: 0 } }))
   @ApiOperation({
     summary: 'Record a CSV file of stall transactions: all rows or none',
     description:
@@ -78,15 +71,16 @@ export class MarketTransactionsController {
   @ApiMissing()
   @ApiConflictResponse({ description: 'Idempotency-Key reused with another file', type: ErrorResponse })
   @ApiPayloadTooLargeResponse({ description: `file larger than ${MAX_BATCH_FILE_BYTES / 1024 / 1024} MB`, type: ErrorResponse })
-  batch(
+  async batch(
     @Param('id', UuidParam()) marketId: string,
-    @UploadedFile() file: UploadedCsv | undefined,
+    @Req() req: FastifyRequest,
     @CurrentPrincipal() p: Principal,
     @Headers('idempotency-key') key?: string,
   ): Promise<TransactionBatchResultDto> {
     assertMarketAccess(p, marketId);
-    if (!file) throw InvalidInput.field('file', 'is required: send the CSV as multipart/form-data in a field named "file"');
-    return this.txns.importCsv(marketId, file.buffer, p, validateIdempotencyKey(key));
+    const idempotencyKey = validateIdempotencyKey(key);
+    const file = await receiveFile(req, { maxBytes: MAX_BATCH_FILE_BYTES, to: 'memory' });
+    return this.txns.importCsv(marketId, file.buffer!, p, idempotencyKey);
   }
 
   @Get()

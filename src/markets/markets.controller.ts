@@ -1,6 +1,5 @@
-import { Body, Controller, Get, Param, Patch, Post, Query, Res, StreamableFile } from '@nestjs/common';
+import { Body, Controller, Get, Header, Param, Patch, Post, Query, StreamableFile } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
-import type { Response } from 'express';
 import { ApiKeysService } from '../auth/api-keys.service.js';
 import { CurrentPrincipal, Public, Roles } from '../auth/decorators.js';
 import { CreateApiKeyDto, IssuedApiKeyDto } from '../auth/dto/api-key.dto.js';
@@ -98,7 +97,8 @@ export class MarketsController {
   @ApiOkResponse({ description: 'the PDF', content: { 'application/pdf': { schema: { type: 'string', format: 'binary' } } } })
   @ApiInvalid()
   @ApiMissing()
-  async qrCards(@Param('id', UuidParam()) id: string, @CurrentPrincipal() p: Principal, @Res({ passthrough: true }) res: Response): Promise<StreamableFile> {
+  @Header('Cache-Control', 'private, no-store')
+  async qrCards(@Param('id', UuidParam()) id: string, @CurrentPrincipal() p: Principal): Promise<StreamableFile> {
     assertMarketAccess(p, id);
     const market = await this.markets.get(id);
     const stalls = await this.stalls.allOfMarket(id, { qrEnabledOnly: true, status: 'active' });
@@ -116,10 +116,10 @@ export class MarketsController {
       { title: `Thẻ QR các quầy – ${market.name}`, createdAt: this.clock.now(), empty: `${market.name}: chưa có quầy nào có tài khoản ngân hàng (chưa có mã QR).` },
     );
     const name = `the-qr-${asciiName(market.name)}.pdf`;
-    res.setHeader('Content-Type', 'application/pdf');
-    res.setHeader('Content-Disposition', `inline; filename="${name}"; filename*=UTF-8''${encodeURIComponent(`Thẻ QR - ${market.name}.pdf`)}`);
-    res.setHeader('Cache-Control', 'private, no-store');
-    return new StreamableFile(doc);
+    return new StreamableFile(doc, {
+      type: 'application/pdf',
+      disposition: `inline; filename="${name}"; filename*=UTF-8''${encodeURIComponent(`Thẻ QR - ${market.name}.pdf`)}`,
+    });
   }
 }
 

@@ -1,6 +1,6 @@
 import { Body, Controller, Get, Param, Patch, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiConflictResponse, ApiCreatedResponse, ApiHeader, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiResponse, ApiTags } from '@nestjs/swagger';
-import type { Request, Response } from 'express';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { CurrentPrincipal, Public, Roles } from '../auth/decorators.js';
 import { assertMarketAccess } from '../auth/ownership.js';
 import type { Principal } from '../auth/principal.js';
@@ -98,7 +98,7 @@ export class StallsController {
   @ApiResponse({ status: 304, description: 'Not modified' })
   @ApiBadRequestResponse({ description: 'id is not a UUID', type: ErrorResponse })
   @ApiNotFoundResponse({ description: 'no such stall, or it has no bank account (not QR-enabled)', type: ErrorResponse })
-  png(@Param('id', UuidParam()) id: string, @Req() req: Request, @Res() res: Response): Promise<void> {
+  png(@Param('id', UuidParam()) id: string, @Req() req: FastifyRequest, @Res() res: FastifyReply): Promise<void> {
     return this.sendQr(id, 'png', req, res);
   }
 
@@ -111,11 +111,11 @@ export class StallsController {
   @ApiResponse({ status: 304, description: 'Not modified' })
   @ApiBadRequestResponse({ description: 'id is not a UUID', type: ErrorResponse })
   @ApiNotFoundResponse({ description: 'no such stall, or it has no bank account (not QR-enabled)', type: ErrorResponse })
-  svg(@Param('id', UuidParam()) id: string, @Req() req: Request, @Res() res: Response): Promise<void> {
+  svg(@Param('id', UuidParam()) id: string, @Req() req: FastifyRequest, @Res() res: FastifyReply): Promise<void> {
     return this.sendQr(id, 'svg', req, res);
   }
 
-  private async sendQr(id: string, format: QrFormat, req: Request, res: Response): Promise<void> {
+  private async sendQr(id: string, format: QrFormat, req: FastifyRequest, res: FastifyReply): Promise<void> {
     const payload = stallQrPayload(await this.stalls.get(id));
     if (!payload) throw new NotFound('QR code of stall', `${id} (the stall has no bank account)`);
     return this.qr.sendQr(res, req, payload, format);

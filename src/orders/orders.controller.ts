@@ -1,6 +1,6 @@
 import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiConflictResponse, ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
-import type { Request, Response } from 'express';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { CurrentPrincipal, Public, Roles } from '../auth/decorators.js';
 import { assertCooperativeAccess } from '../auth/ownership.js';
 import type { Principal } from '../auth/principal.js';
@@ -35,7 +35,7 @@ export class OrdersController {
   @ApiCreatedResponse({ type: CheckoutResponseDto })
   @ApiInvalid()
   @ApiConflictResponse({ description: 'out of stock, not purchasable, or Idempotency-Key reused with another body', type: ErrorResponse })
-  async checkout(@Body() dto: CheckoutDto, @Headers('idempotency-key') key: string | undefined, @Res({ passthrough: true }) res: Response): Promise<CheckoutResponseDto> {
+  async checkout(@Body() dto: CheckoutDto, @Headers('idempotency-key') key: string | undefined, @Res({ passthrough: true }) res: FastifyReply): Promise<CheckoutResponseDto> {
     const result = await this.orders.checkout(dto, validateIdempotencyKey(key));
     res.status(result.status);
     return result.body;
@@ -67,11 +67,11 @@ export class OrdersController {
     @Query() q: OrderTokenQuery,
     @Headers(ORDER_TOKEN_HEADER) headerToken: string | undefined,
     @CurrentPrincipal() p: Principal | undefined,
-    @Req() req: Request,
-    @Res() res: Response,
+    @Req() req: FastifyRequest,
+    @Res() res: FastifyReply,
   ): Promise<void> {
     const payload = await this.orders.qrPayloadForCaller(id, headerToken ?? q.token, p);
-    await this.qr.sendQr(res, req, payload, req.path.endsWith('.svg') ? 'svg' : 'png');
+    await this.qr.sendQr(res, req, payload, req.url.split('?')[0].endsWith('.svg') ? 'svg' : 'png');
   }
 
   @Post('orders/:id/transitions')
@@ -99,7 +99,7 @@ export class OrdersController {
     @Body() dto: CreateRefundDto,
     @Headers('idempotency-key') key: string | undefined,
     @CurrentPrincipal() p: Principal,
-    @Res({ passthrough: true }) res: Response,
+    @Res({ passthrough: true }) res: FastifyReply,
   ): Promise<RefundDto> {
     const result = await this.refunds.refund(p, id, { amountVnd: dto.amountVnd, reason: dto.reason }, validateIdempotencyKey(key));
     res.status(result.status);

@@ -6,7 +6,7 @@ import { vietnamDate } from '../common/clock.js';
 import { Conflict, NotFound } from '../common/errors.js';
 import { accounts, LedgerService } from '../ledger/ledger.service.js';
 import { OrdersService } from '../orders/orders.service.js';
-import { type CandidateOrder, type Decision, decide, type StallAccount } from './matcher/decide.js';
+import { type BankAccountRef, type CandidateOrder, type Decision, decide, type StallAccount } from './matcher/decide.js';
 import { findReferences } from './matcher/extract.js';
 import { STALL_CREDIT_PORT, type StallCreditPort } from './stall-credit.port.js';
 
@@ -26,6 +26,8 @@ export interface IncomingBankTransaction {
   bookedAt: Date;
   statementImportId?: string | null;
   raw?: unknown;
+  /** The accounts its reporter speaks for (a bank feed: its owner's); a credit to another is `foreign_account`. */
+  allowedAccounts?: BankAccountRef[] | null;
 }
 
 interface StoredTxn extends IncomingBankTransaction {
@@ -260,6 +262,7 @@ export class BankTransactionsService {
           account: { accountNumber: c.account_number, bankBin: c.bank_bin },
         })),
         stallAccounts: stallAccounts.filter((s) => s.accountNumber === t.accountNumber),
+        allowedAccounts: t.allowedAccounts,
       });
       updates.push(await this.apply(m, t, decision, mine, acc, write));
       outcomes[decision.outcome] = (outcomes[decision.outcome] ?? 0) + 1;

@@ -1,11 +1,7 @@
-import { Body, Controller, Get, Headers, HttpCode, Inject, Param, Post, Query, Req, Res, StreamableFile, UploadedFile, UseInterceptors } from '@nestjs/common';
-import { FileInterceptor } from '@nestjs/platform-express';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { Body, Controller, Get, Headers, HttpCode, Inject, Param, Post, Query, Req, Res, StreamableFile } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiBody, ApiConsumes, ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiProduces, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
-import { plainToInstance } from 'class-transformer';
-import { validate } from 'class-validator';
-import type { Request, Response } from 'express';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { prefersCsv, receiveFile } from '../common/http.js';
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { CurrentPrincipal, Public, Roles } from '../auth/decorators.js';
 import { assertCooperativeAccess } from '../auth/ownership.js';
@@ -13,13 +9,11 @@ import type { Principal } from '../auth/principal.js';
 import { ApiConflict, ApiInvalid, ApiMissing, ErrorResponse } from '../common/api-docs.js';
 import { InvalidInput, Unauthorized, Unavailable } from '../common/errors.js';
 import { UuidParam } from '../common/uuid-param.js';
-import { flattenValidationErrors } from '../common/validation.js';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
 import { BanksService } from '../banks/banks.service.js';
-import { foldVietnamese } from '../common/vn-text.js';
 import { LedgerService } from '../ledger/ledger.service.js';
 import { BankTransactionsService } from './bank-transactions.service.js';
-import { parseVietnamDateTime } from './bank-webhook.js';
+import { parseSepayNotification } from './feeds/providers/sepay.js';
 import {
   BalanceDto,
   BankTransactionDetailDto,
@@ -38,8 +32,7 @@ import { ReconciliationService } from './reconciliation.service.js';
 import { StatementImportService } from './statement-import.service.js';
 import type { StatementFormat } from './statements/index.js';
 
-/** Uploads are spooled here (multer streams them to disk) and removed after the import. */
-const STATEMENT_SPOOL_DIR = join(tmpdir(), 'ocop-statement-uploads');
+/** Largest statement file. */
 const STATEMENT_MAX_BYTES = 1024 * 1024 * 1024;
 
 @ApiTags('reconciliation')
@@ -72,26 +65,13 @@ export class ReconciliationController {
   @ApiUnauthorizedResponse({ type: ErrorResponse })
   async bankWebhook(@Headers('authorization') auth: string | undefined, @Body() body: unknown): Promise<WebhookAckDto> {
     this.checkWebhookKey(auth);
-    const dto = plainToInstance(BankWebhookDto, body ?? {});
-    const errors = await validate(dto, { whitelist: true, forbidNonWhitelisted: false });
-    if (errors.length) throw new InvalidInput(flattenValidationErrors(errors), 'Invalid bank notification');
-    const id = typeof dto.id === 'number' || typeof dto.id === 'string' ? String(dto.id) : '';
-    if (!/^[\w.:-]{1,100}$/.test(id)) throw InvalidInput.field('id', 'must be the provider\'s transaction id');
-    const bookedAt = parseVietnamDateTime(dto.transactionDate);
-    const bank = this.banks.list().find((b) => foldVietnamese(b.shortName) === foldVietnamese(dto.gateway) || foldVietnamese(b.code) === foldVietnamese(dto.gateway));
-    const result = await this.txns.recordOne({
-      source: 'webhook',
-      externalId: `${dto.gateway}:${id}`,
-      gateway: dto.gateway,
-      accountNumber: dto.accountNumber.replace(/[\s.-]/g, ''),
-      bankBin: bank?.bin ?? null,
-      direction: dto.transferType,
-      amountVnd: dto.transferAmount,
-      content: dto.content,
-      referenceCode: dto.referenceCode || null,
-      bookedAt,
-      raw: body,
-    });
+    // The SePay feed's parser: the same body, the same transaction identity (so a transfer reported
+    // here and through a SePay bank feed is stored once).
+    const parsed = parseSepayNotification(body ?? {});
+    if (parsed.kind === 'invalid') throw new InvalidInput(parsed.problems, 'Invalid bank notification');
+    if (parsed.kind !== 'transactions') throw new InvalidInput([{ field: 'body', problem: 'carries no transaction' }]);
+    const { bankName, ...t } = parsed.transactions[0];
+    const result = await this.txns.recordOne({ ...t, bankBin: this.banks.byName(bankName)?.bin ?? null });
     return result.duplicate ? { success: true, duplicate: true } : { success: true, id: result.id!, duplicate: false };
   }
 
@@ -104,7 +84,6 @@ export class ReconciliationController {
 
   @Post('reconciliation/statements')
   @Roles('admin', 'cooperative')
-  @UseInterceptors(FileInterceptor('file', { dest: STATEMENT_SPOOL_DIR, limits: { fileSize: STATEMENT_MAX_BYTES, files: 1 } }))
   @ApiOperation({
     summary: 'Import a bank statement (CSV, camt.053/054, MT940), streamed; 202 with an import id (?wait=true: 201 when done)',
     description: 'Every line is validated first: a bad file is a 400 naming the line and changes nothing. Importing the same file again adds nothing.',
@@ -115,12 +94,13 @@ export class ReconciliationController {
   @ApiCreatedResponse({ type: StatementImportDto })
   @ApiInvalid()
   async importStatement(
-    @UploadedFile() file: { path: string; originalname: string; size: number } | undefined,
+    @Req() req: FastifyRequest,
     @Query() q: StatementImportQuery,
     @CurrentPrincipal() p: Principal,
-    @Res({ passthrough: true }) res: Response,
+    @Res({ passthrough: true }) res: FastifyReply,
   ): Promise<StatementImportDto> {
-    if (!file) throw InvalidInput.field('file', 'a statement file is required (multipart field "file")');
+    const upload = await receiveFile(req, { maxBytes: STATEMENT_MAX_BYTES, to: 'disk' });
+    const file = { path: upload.path!, originalname: upload.filename, size: upload.size };
     const result = await this.imports.start(p, file, { accountNumber: q.accountNumber, format: q.format as StatementFormat | undefined, wait: q.wait === 'true' });
     res.status(result.status);
     return result.body;
@@ -198,14 +178,11 @@ export class ReconciliationController {
   async report(
     @Query() q: ReportQuery,
     @CurrentPrincipal() p: Principal,
-    @Req() req: Request,
-    @Res({ passthrough: true }) res: Response,
+    @Req() req: FastifyRequest,
   ): Promise<ReportDto | StreamableFile> {
-    if (req.accepts(['application/json', 'text/csv']) === 'text/csv') {
+    if (prefersCsv(req)) {
       const stream = await this.reconciliation.reportCsv(p, q.date, q.cooperativeId);
-      res.setHeader('Content-Type', 'text/csv; charset=utf-8');
-      res.setHeader('Content-Disposition', `attachment; filename="reconciliation-${q.date}.csv"`);
-      return new StreamableFile(stream);
+      return new StreamableFile(stream, { type: 'text/csv; charset=utf-8', disposition: `attachment; filename="reconciliation-${q.date}.csv"` });
     }
     return this.reconciliation.report(p, q.date, q.cooperativeId);
   }

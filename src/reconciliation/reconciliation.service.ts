@@ -9,6 +9,7 @@ import { Conflict, Forbidden, NotFound } from '../common/errors.js';
 import { decodeCursor, type Page, pageLimit, toPage } from '../common/pagination.js';
 import { CooperativesService } from '../cooperatives/cooperatives.service.js';
 import { BankTransactionsService } from './bank-transactions.service.js';
+import { isForeignFeedSource } from './feeds/foreign-source.js';
 import type { BankTransactionDetailDto, BankTransactionDto, ReportDto, ReportLineDto } from './dto/reconciliation.dto.js';
 
 interface TxnRow {
@@ -107,6 +108,11 @@ export class ReconciliationService {
       const row = await this.load(m, id, true);
       await this.assertMay(p, row);
       if (row.outcome !== 'unmatched') throw this.notOpen(row);
+      // A bank feed's word for an account that is not its owner's pays nothing, by hand neither: the
+      // transfer, if real, reaches the platform through that account's own feed, webhook or statement.
+      if (row.outcome_reason === 'foreign_account' || isForeignFeedSource(row.source)) {
+        throw new Conflict('A bank feed reported this transfer for an account that is not its owner\'s: it cannot pay an order', 'foreign_account');
+      }
       await this.txns.matchToOrder(m, id, orderId);
       await this.audit(m, p, id, 'match', row.outcome, orderId, reason);
     });

@@ -1,6 +1,6 @@
 import { Controller, Get, Param, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Public } from '../auth/decorators.js';
@@ -27,62 +27,56 @@ export class WebController {
   private readonly dir = webDistDir();
 
   @Get()
-  home(@Res() res: Response): void {
-    this.page(res, 'shop');
+  home(@Res() res: FastifyReply): Promise<void> {
+    return this.page(res, 'shop');
   }
 
   @Get('p/:id')
-  product(@Res() res: Response): void {
-    this.page(res, 'shop');
+  product(@Res() res: FastifyReply): Promise<void> {
+    return this.page(res, 'shop');
   }
 
   @Get('cart')
-  cart(@Res() res: Response): void {
-    this.page(res, 'shop');
+  cart(@Res() res: FastifyReply): Promise<void> {
+    return this.page(res, 'shop');
   }
 
   @Get('order/:id')
-  order(@Res() res: Response): void {
-    this.page(res, 'shop');
+  order(@Res() res: FastifyReply): Promise<void> {
+    return this.page(res, 'shop');
   }
 
   @Get('manage/markets/:id')
-  dashboard(@Res() res: Response): void {
-    this.page(res, 'manage');
+  dashboard(@Res() res: FastifyReply): Promise<void> {
+    return this.page(res, 'manage');
   }
 
   /** Content-hashed bundles: cached for a year, never revalidated. */
   @Get('assets/:file')
-  asset(@Param('file') file: string, @Res() res: Response): void {
-    this.file(res, join('assets', file), file, { maxAge: '365d', immutable: true });
+  asset(@Param('file') file: string, @Res() res: FastifyReply): Promise<void> {
+    return this.file(res, join('assets', file), file, { maxAge: 365 * 24 * 3600 * 1000, immutable: true });
   }
 
   @Get('favicon.svg')
-  favicon(@Res() res: Response): void {
-    this.file(res, 'favicon.svg', 'favicon.svg', { maxAge: '1d' });
+  favicon(@Res() res: FastifyReply): Promise<void> {
+    return this.file(res, 'favicon.svg', 'favicon.svg', { maxAge: 24 * 3600 * 1000 });
   }
 
-  private page(res: Response, name: WebPage): void {
+  private async page(res: FastifyReply, name: WebPage): Promise<void> {
     const file = `${name}.html`;
     if (!existsSync(join(this.dir, file))) {
-      res.status(503).type('html').set('Cache-Control', 'no-store').send(NOT_BUILT);
+      await res.status(503).type('text/html; charset=utf-8').header('Cache-Control', 'no-store').send(NOT_BUILT);
       return;
     }
     // The shell names the current hashed bundles: revalidate it (ETag) on every visit.
-    res.sendFile(file, { root: this.dir, cacheControl: false, headers: { 'Cache-Control': 'no-cache' } }, (err) => this.failed(res, err));
+    await res.header('Cache-Control', 'no-cache').sendFile(file, this.dir, { cacheControl: false });
   }
 
-  private file(res: Response, path: string, name: string, opts: { maxAge: string; immutable?: boolean }): void {
-    if (!ASSET_NAME.test(name)) return this.notFound(res);
-    res.sendFile(path, { root: this.dir, dotfiles: 'deny', ...opts }, (err) => this.failed(res, err));
-  }
-
-  private failed(res: Response, err: unknown): void {
-    if (!err || res.headersSent) return;
-    this.notFound(res);
-  }
-
-  private notFound(res: Response): void {
-    res.status(404).json({ statusCode: 404, error: 'Not Found', message: 'No such file' });
+  private async file(res: FastifyReply, path: string, name: string, opts: { maxAge: number; immutable?: boolean }): Promise<void> {
+    if (!ASSET_NAME.test(name) || !existsSync(join(this.dir, path))) {
+      await res.status(404).send({ statusCode: 404, error: 'Not Found', message: 'No such file' });
+      return;
+    }
+    await res.sendFile(path, this.dir, { dotfiles: 'deny', ...opts });
   }
 }

@@ -1,4 +1,3 @@
-import { type NestExpressApplication } from '@nestjs/platform-express';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -6,7 +5,7 @@ import { join } from 'node:path';
 import { Client, Pool } from 'pg';
 import request from 'supertest';
 
-import { createApp } from '../../src/app.factory.js';
+import { type App, createApp } from '../../src/app.factory.js';
 import { generateApiKey } from '../../src/auth/api-key-secret.js';
 import { Clock } from '../../src/common/clock.js';
 import { loadConfig } from '../../src/config/config.js';
@@ -14,7 +13,7 @@ import { runMigrations } from '../../src/database/data-source.js';
 import { TEMPLATE_DB, withDatabase } from './db-url.js';
 
 export interface TestApp {
-  app: NestExpressApplication;
+  app: App;
   http: ReturnType<typeof request>;
   /** Direct access to this test file's database, to assert what it holds. */
   db: Pool;
@@ -56,6 +55,7 @@ export async function createTestApp(opts: { env?: Record<string, string>; clock?
   });
   const app = await createApp({ config, databaseUrl, clock: opts.clock });
   await app.init();
+  await app.getHttpAdapter().getInstance().ready();
   const db = new Pool({ connectionString: databaseUrl, max: 4 });
   return {
     app,

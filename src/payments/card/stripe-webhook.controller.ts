@@ -1,6 +1,6 @@
 import { Controller, Headers, HttpCode, InternalServerErrorException, Logger, Post, Req } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiBody, ApiHeader, ApiInternalServerErrorResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { Request } from 'express';
+import type { FastifyRequest } from 'fastify';
 import { Public } from '../../auth/decorators.js';
 import { ErrorResponse } from '../../common/api-docs.js';
 import { StripeWebhookAckDto } from './dto/stripe-webhook.dto.js';
@@ -37,7 +37,7 @@ export class StripeWebhookController {
   @ApiBadRequestResponse({ description: 'Missing or invalid Stripe-Signature, or a body that is not the raw JSON event', type: ErrorResponse })
   @ApiInternalServerErrorResponse({ description: 'A handler failed; Stripe will redeliver', type: ErrorResponse })
   async receive(
-    @Req() req: Request & { rawBody?: Buffer },
+    @Req() req: FastifyRequest,
     @Headers('stripe-signature') signature: string | undefined,
   ): Promise<StripeWebhookAckDto> {
     const event = this.stripe.constructEvent(req.rawBody, signature);

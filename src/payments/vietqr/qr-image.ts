@@ -15,7 +15,7 @@
  * Concurrent requests for the same image share one render (the promise is cached).
  */
 import { Injectable } from '@nestjs/common';
-import type { Request, Response } from 'express';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { createHash } from 'node:crypto';
 import QRCode from 'qrcode';
 import { InvalidInput } from '../../common/errors.js';
@@ -130,20 +130,16 @@ export class QrImageService {
    * promise: `return this.qr.sendQr(res, req, order.payment.qrPayload, 'png');`.
    * A payload the QR format cannot hold raises InvalidInput on `payload` (400).
    */
-  async sendQr(res: Response, req: Request, payload: string, format: QrFormat, opts: QrRenderOptions = {}): Promise<void> {
+  async sendQr(res: FastifyReply, req: FastifyRequest, payload: string, format: QrFormat, opts: QrRenderOptions = {}): Promise<void> {
     const etag = this.etag(payload, format, opts);
-    res.setHeader('ETag', etag);
-    res.setHeader('Cache-Control', QR_CACHE_CONTROL);
     if (ifNoneMatchMatches(req.headers['if-none-match'], etag)) {
-      res.status(304).end();
+      await res.status(304).headers({ ETag: etag, 'Cache-Control': QR_CACHE_CONTROL }).send();
       return;
     }
+    // Rendered before any header is set: a payload that cannot be drawn answers JSON 400.
     const image = await this.render(payload, format, opts);
     const body = typeof image === 'string' ? Buffer.from(image, 'utf8') : image;
-    res.status(200);
-    res.setHeader('Content-Type', QR_CONTENT_TYPE[format]);
-    res.setHeader('Content-Length', String(body.length));
-    res.end(body);
+    await res.status(200).headers({ ETag: etag, 'Cache-Control': QR_CACHE_CONTROL, 'Content-Type': QR_CONTENT_TYPE[format] }).send(body);
   }
 
   /** Number of cached renders (for tests and metrics). */

@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, Inject, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiProduces, ApiResponse, ApiTags } from '@nestjs/swagger';
-import type { Request, Response } from 'express';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Public } from '../../auth/decorators.js';
 import { ErrorResponse } from '../../common/api-docs.js';
 import { APP_CONFIG, type AppConfig } from '../../config/config.js';
@@ -62,7 +62,7 @@ export class VietQrController {
   @ApiOkResponse({ description: 'The QR code (error correction M, 4-module quiet zone), with ETag and Cache-Control: private, max-age=300', content: { 'image/png': { schema: { type: 'string', format: 'binary' } } } })
   @ApiResponse({ status: 304, description: 'Not modified (If-None-Match matched the ETag)' })
   @ApiBadRequestResponse({ description: INVALID_PAYLOAD, type: ErrorResponse })
-  png(@Query() q: QrImageQuery, @Req() req: Request, @Res() res: Response): Promise<void> {
+  png(@Query() q: QrImageQuery, @Req() req: FastifyRequest, @Res() res: FastifyReply): Promise<void> {
     decodeVietQr(q.payload);
     return this.qr.sendQr(res, req, q.payload, 'png', { scale: q.scale });
   }
@@ -75,7 +75,7 @@ export class VietQrController {
   @ApiOkResponse({ description: 'The QR code as SVG, with ETag and Cache-Control: private, max-age=300', content: { 'image/svg+xml': { schema: { type: 'string' } } } })
   @ApiResponse({ status: 304, description: 'Not modified (If-None-Match matched the ETag)' })
   @ApiBadRequestResponse({ description: INVALID_PAYLOAD, type: ErrorResponse })
-  svg(@Query() q: QrSvgQuery, @Req() req: Request, @Res() res: Response): Promise<void> {
+  svg(@Query() q: QrSvgQuery, @Req() req: FastifyRequest, @Res() res: FastifyReply): Promise<void> {
     decodeVietQr(q.payload);
     return this.qr.sendQr(res, req, q.payload, 'svg');
   }

@@ -4,8 +4,9 @@ import { IsIn, IsInt, IsNotEmpty, IsOptional, IsString, IsUUID, Matches, Max, Ma
 import { PageQuery } from '../../common/pagination.js';
 
 /**
- * The bank-notification payload (SePay-style). Validated by hand in the controller with unknown
- * fields allowed: a provider adding a field must not turn every delivery into a 400 it retries forever.
+ * The bank-notification payload (SePay-style), for the API docs. Validated by the SePay feed
+ * strategy (feeds/providers/sepay.ts) with unknown fields allowed: a provider adding a field must not
+ * turn every delivery into a 400 it retries forever.
  */
 export class BankWebhookDto {
   @ApiProperty({ example: 92704, description: 'the provider\'s transaction id (with gateway: the dedup key)' })
