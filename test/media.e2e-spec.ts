@@ -179,6 +179,37 @@ describe('product photos (e2e, disk storage, processing on the job queue)', () =
     expect(await media.processPhoto(added.id)).toBe('failed');
   });
 
+  describe('POST /products/:id/images (multipart, field "file")', () => {
+    it('answers 202 with the photo processing; it is listed publicly once ready', async () => {
+      const productF = await createProduct(t, coop.key);
+      const res = await t.http
+        .post(`/products/${productF}/images`)
+        .set(bearer(coop.key))
+        .attach('file', await jpegWithGps(1024, 768, 1), { filename: 'IMG_2001.JPG', contentType: 'image/jpeg' })
+        .expect(202);
+      expect(res.body).toMatchObject({ productId: productF, position: 0, status: 'processing', sizes: null });
+      const ready = await processed(media, productF, res.body.id);
+      expect([ready.status, ready.width, ready.height]).toEqual(['ready', 1024, 768]);
+      const product = await t.http.get(`/products/${productF}`).expect(200);
+      expect(product.body.photos.map((p: { id: string }) => p.id)).toEqual([res.body.id]);
+    });
+
+    it('refuses by content whatever the name and declared type say, and names the field', async () => {
+      const productG = await createProduct(t, coop.key);
+      const gif = await pattern(200, 200).gif().toBuffer();
+      const res = await t.http.post(`/products/${productG}/images`).set(bearer(coop.key)).attach('file', gif, { filename: 'photo.jpg', contentType: 'image/jpeg' }).expect(415);
+      expect(res.body).toMatchObject({ statusCode: 415, code: 'unsupported_image_type', details: [{ field: 'file', problem: expect.stringMatching(/^is GIF;/) }] });
+      const cut = await jpegWithGps(800, 600);
+      const res2 = await t.http.post(`/products/${productG}/images`).set(bearer(coop.key)).attach('file', cut.subarray(0, cut.length >> 1), 'cut.jpg').expect(400);
+      expect(res2.body).toMatchObject({ code: 'image_unreadable', details: [{ field: 'file' }] });
+      const none = await t.http.post(`/products/${productG}/images`).set(bearer(coop.key)).field('note', 'no file').expect(400);
+      expect(none.body.details).toEqual([expect.objectContaining({ field: 'file' })]);
+      await t.http.post(`/products/${productG}/images`).set(bearer(other.key)).attach('file', await jpegWithGps(300, 300), 'x.jpg').expect(403);
+      await t.http.post(`/products/${productG}/images`).attach('file', await jpegWithGps(300, 300), 'x.jpg').expect(401);
+      expect((await t.db.query(`SELECT count(*)::int AS n FROM product_photos WHERE product_id = $1`, [productG])).rows[0].n).toBe(0);
+    });
+  });
+
   describe('who may do what', () => {
     let photoId: string;
     beforeAll(async () => {
@@ -332,6 +363,8 @@ describe('product photos (e2e): limits and the queue', () => {
     const streamed = await refusal(media.addPhoto(productId, admin, { data: endless }));
     expect(streamed.code).toBe('image_too_large');
     expect(pulled).toBeLessThan(1024 * 1024);
+    const http = await t.http.post(`/products/${productId}/images`).set(bearer(coop.key)).attach('file', big, 'big.png').expect(413);
+    expect(http.body).toMatchObject({ statusCode: 413, details: [expect.objectContaining({ field: 'file' })] });
     expect((await t.db.query(`SELECT count(*)::int AS n FROM product_photos WHERE product_id = $1`, [productId])).rows[0].n).toBe(0);
   });
 
