@@ -7,12 +7,14 @@ import type { Principal } from '../auth/principal.js';
 import { CatalogService } from '../catalog/catalog.service.js';
 import type { ProductPhotoView } from '../catalog/product-photos.js';
 import { Clock } from '../common/clock.js';
-import { type FieldProblem, InvalidInput } from '../common/errors.js';
+import { InvalidInput } from '../common/errors.js';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
 import { JobsService } from '../jobs/jobs.service.js';
 import { type ImageLimits, inspectUpload, renderPhoto } from './image-processing.js';
 import type { AcceptedImageType } from './image-type.js';
-import { ImageProcessingFailed, ImageTooLarge, InvalidImage, PhotoNotFound, TooManyPhotos, UnsupportedImageType } from './media.errors.js';
+import { ImageProcessingFailed, InvalidImage, PhotoNotFound, TooManyPhotos, UnsupportedImageType } from './media.errors.js';
+import { orderProblems } from './photo-order.js';
+import { readUpload } from './read-upload.js';
 import { PHOTO_WIDTHS } from './size-plan.js';
 import { MediaStorage, type StoredObject } from './storage/media-storage.js';
 
@@ -354,50 +356,4 @@ export class MediaService implements OnModuleInit {
     const url = (key: string) => this.storage.directUrl(key) ?? `${this.config.publicBaseUrl}/media/${key}`;
     return { '320': url(sizes['320']), '640': url(sizes['640']), '1280': url(sizes['1280']) };
   }
-}
-
-/** Reads an upload into memory, refusing (413) more than maxBytes without reading further. */
-export async function readUpload(data: Buffer | Readable, maxBytes: number): Promise<Buffer> {
-  let buf: Buffer;
-  if (Buffer.isBuffer(data)) {
-    buf = data;
-  } else {
-    const chunks: Buffer[] = [];
-    let total = 0;
-    for await (const chunk of data) {
-      const c = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as Uint8Array);
-      total += c.length;
-      if (total > maxBytes) {
-        data.destroy();
-        throw new ImageTooLarge(maxBytes);
-      }
-      chunks.push(c);
-    }
-    // @fastify/multipart marks a file stream cut at its `limits.fileSize` as truncated.
-    if ((data as Readable & { truncated?: boolean }).truncated) throw new ImageTooLarge(maxBytes);
-    buf = Buffer.concat(chunks, total);
-  }
-  if (buf.length > maxBytes) throw new ImageTooLarge(maxBytes);
-  if (buf.length === 0) throw new InvalidImage('is empty', 'image_unreadable');
-  return buf;
-}
-
-/** Problems with a new order of a product's photos (every id exactly once). Pure. */
-export function orderProblems(current: string[], order: string[]): FieldProblem[] {
-  const have = new Set(current.map((id) => id.toLowerCase()));
-  const seen = new Set<string>();
-  const repeated: string[] = [];
-  const unknown: string[] = [];
-  for (const raw of order) {
-    const id = raw.toLowerCase();
-    if (seen.has(id)) repeated.push(raw);
-    seen.add(id);
-    if (!have.has(id)) unknown.push(raw);
-  }
-  const missing = [...have].filter((id) => !seen.has(id));
-  const problems: FieldProblem[] = [];
-  if (missing.length) problems.push({ field: 'order', problem: `must list every photo of the product exactly once; missing: ${missing.join(', ')}` });
-  if (unknown.length) problems.push({ field: 'order', problem: `names photos this product does not have: ${unknown.join(', ')}` });
-  if (repeated.length) problems.push({ field: 'order', problem: `names a photo more than once: ${repeated.join(', ')}` });
-  return problems;
 }
