@@ -6,7 +6,7 @@ import sharp from 'sharp';
 import type { Principal } from '../src/auth/principal.js';
 import { CatalogService } from '../src/catalog/catalog.service.js';
 import { DomainError } from '../src/common/errors.js';
-import { MAX_PHOTOS_PER_PRODUCT, MediaService, type PhotoView } from '../src/media/media.service.js';
+import { MAX_PHOTOS_PER_PRODUCT, MAX_PROCESSING_ATTEMPTS, MediaService, type PhotoView } from '../src/media/media.service.js';
 import { bearer, binaryBody, createTestApp, type TestApp } from './harness/app.js';
 import { createCooperative, createProduct, VALID_TAX_CODES } from './harness/fixtures.js';
 import { dominantAt, gpsLatitude, GPS_EXIF, jpegWithGps, pattern, processed } from './harness/images.js';
@@ -341,6 +341,16 @@ describe('product photos (e2e): limits and the queue', () => {
     const product = await t.http.get(`/products/${productId}`).expect(200);
     expect(product.body.photos).toEqual([expect.objectContaining({ id: added.id, width: 640, height: 480 })]);
     expect(await media.processPhoto('00000000-0000-4000-8000-000000000000')).toBeNull();
+  });
+
+  it(`gives a photo up as failed after ${MAX_PROCESSING_ATTEMPTS} processing attempts (one that kills its process is not retried forever)`, async () => {
+    const productId = await createProduct(t, coop.key);
+    const added = await media.addPhoto(productId, admin, { data: await jpegWithGps(400, 300) });
+    await t.db.query(`UPDATE product_photos SET attempts = $2 WHERE id = $1`, [added.id, MAX_PROCESSING_ATTEMPTS]);
+    expect(await media.processPhoto(added.id)).toBe('failed');
+    const [photo] = await media.listPhotos(productId, admin);
+    expect(photo.failureReason).toMatch(/did not finish after 5 attempts/);
+    expect(await gone(join(t.app.get(MediaService)['config'].media.dir, 'originals', added.id))).toBe(true);
   });
 
   it('refuses more pixels than MEDIA_MAX_PIXELS before decoding, and more bytes than MEDIA_MAX_UPLOAD_SIZE (413)', async () => {
