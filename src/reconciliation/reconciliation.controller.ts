@@ -101,7 +101,7 @@ export class ReconciliationController {
   ): Promise<StatementImportDto> {
     const upload = await receiveFile(req, { maxBytes: STATEMENT_MAX_BYTES, to: 'disk' });
     const file = { path: upload.path!, originalname: upload.filename, size: upload.size };
-    const result = await this.imports.start(p, file, { accountNumber: q.accountNumber, format: q.format as StatementFormat | undefined, wait: q.wait === 'true' });
+    const result = await this.imports.start(p, file, { accountNumber: q.accountNumber, format: q.format as StatementFormat | undefined, encoding: q.encoding, wait: q.wait === 'true' });
     res.status(result.status);
     return result.body;
   }

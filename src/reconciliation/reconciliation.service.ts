@@ -31,6 +31,11 @@ interface TxnRow {
   amount_applied_vnd: string;
   amount_to_refund_vnd: string;
   received_at: Date;
+  reversal: boolean;
+  reverses_id: string | null;
+  reversed_by_id: string | null;
+  possible_duplicate_of: string | null;
+  review_reason: string | null;
 }
 
 /** The unmatched queue, manual decisions (audited, reversible only by a new decision), reports. */
@@ -305,6 +310,11 @@ export class ReconciliationService {
       amountAppliedVnd: Number(r.amount_applied_vnd),
       amountToRefundVnd: Number(r.amount_to_refund_vnd),
       receivedAt: new Date(r.received_at).toISOString(),
+      reversal: r.reversal,
+      reversesId: r.reverses_id,
+      reversedById: r.reversed_by_id,
+      possibleDuplicateOf: r.possible_duplicate_of,
+      reviewReason: r.review_reason,
     };
   }
 }

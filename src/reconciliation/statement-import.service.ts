@@ -6,13 +6,13 @@ import { createReadStream } from 'node:fs';
 import { open, rm } from 'node:fs/promises';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { Principal } from '../auth/principal.js';
-import { Clock } from '../common/clock.js';
 import { Forbidden, InvalidInput, NotFound } from '../common/errors.js';
 import { CooperativesService } from '../cooperatives/cooperatives.service.js';
 import { JobsService } from '../jobs/jobs.service.js';
 import { BankTransactionsService, type IncomingBankTransaction } from './bank-transactions.service.js';
 import type { StatementImportDto } from './dto/reconciliation.dto.js';
-import { DETECT_BYTES, detectStatementFormat, parseStatement, type StatementFormat, type StatementLine } from './statements/index.js';
+import { DETECT_BYTES, detectStatementFormat, parseStatement, type StatementFormat, type StatementLine, type TextEncoding } from './statements/index.js';
+import { Clock, vietnamDate } from '../common/clock.js';
 
 const BATCH = 1000;
 /** The job queue (src/jobs) that runs imports. */
@@ -21,6 +21,8 @@ export const STATEMENT_IMPORT_QUEUE = 'statement-import';
 const CHUNK_BYTES = 1024 * 1024;
 /** An import started this many times without finishing (its process died each time) ends failed. */
 export const MAX_IMPORT_ATTEMPTS = 8;
+
+type ReadOptions = { accountNumber?: string; encoding?: TextEncoding };
 
 interface ImportRow {
   id: string;
@@ -34,6 +36,10 @@ interface ImportRow {
   duplicates: number;
   matched: number;
   unmatched: number;
+  skipped: number;
+  flagged: number;
+  reversals: number;
+  encoding: string | null;
   error: string | null;
   error_line: number | null;
   attempts: number;
@@ -89,7 +95,7 @@ export class StatementImportService implements OnModuleInit {
   async start(
     p: Principal,
     file: { path: string; originalname: string; size: number },
-    opts: { accountNumber?: string; format?: StatementFormat; wait: boolean },
+    opts: { accountNumber?: string; format?: StatementFormat; encoding?: TextEncoding; wait: boolean },
   ): Promise<{ status: number; body: StatementImportDto }> {
     try {
       let account = opts.accountNumber;
@@ -101,15 +107,16 @@ export class StatementImportService implements OnModuleInit {
         throw new Forbidden('Only admins and cooperatives import statements');
       }
       const format = opts.format ?? detectStatementFormat(await this.head(file.path), file.originalname);
-      const { sha256, lines, accounts } = await this.validate(file.path, format, account);
+      const read: ReadOptions = { accountNumber: account, encoding: opts.encoding };
+      const { sha256, lines, accounts } = await this.validate(file.path, format, read);
       if (p.role === 'cooperative' && [...accounts].some((a) => a !== account)) {
         throw new Forbidden('The statement holds transactions of another account than yours');
       }
       const row = await this.ds.transaction(async (m) => {
         const [r]: ImportRow[] = await m.query(
-          `INSERT INTO statement_imports (filename, format, account_number, sha256, size_bytes, status, created_by, created_at, heartbeat_at)
-           VALUES ($1, $2, $3, $4, $5, 'processing', $6, $7, $7) RETURNING *`,
-          [file.originalname.slice(0, 200), format, account ?? ([...accounts][0] ?? null), sha256, file.size, p.keyId, this.clock.now()],
+          `INSERT INTO statement_imports (filename, format, account_number, sha256, size_bytes, status, created_by, created_at, heartbeat_at, encoding)
+           VALUES ($1, $2, $3, $4, $5, 'processing', $6, $7, $7, $8) RETURNING *`,
+          [file.originalname.slice(0, 200), format, account ?? ([...accounts][0] ?? null), sha256, file.size, p.keyId, this.clock.now(), opts.encoding ?? null],
         );
         await this.keepFile(m, r.id, file.path);
         await this.jobs.send(STATEMENT_IMPORT_QUEUE, { importId: r.id }, { singletonKey: r.id, manager: m });
@@ -139,13 +146,13 @@ export class StatementImportService implements OnModuleInit {
   }
 
   /** First pass: every line must parse; nothing is written. */
-  private async validate(path: string, format: StatementFormat, account?: string) {
+  private async validate(path: string, format: StatementFormat, read: ReadOptions) {
     const hash = createHash('sha256');
     const stream = createReadStream(path);
     stream.on('data', (c) => hash.update(c));
     let lines = 0;
     const accounts = new Set<string>();
-    for await (const line of parseStatement(stream, format, { accountNumber: account })) {
+    for await (const line of parseStatement(stream, format, read)) {
       lines += 1;
       accounts.add(line.accountNumber);
     }
@@ -252,17 +259,24 @@ export class StatementImportService implements OnModuleInit {
    */
   private async run(row: ImportRow, signal: AbortSignal): Promise<void> {
     const id = row.id;
-    const account = row.account_number ?? undefined;
+    // The options the request validated with (the encoding only when it was forced).
+    const read: ReadOptions = { accountNumber: row.account_number ?? undefined, encoding: (row.encoding ?? undefined) as TextEncoding | undefined };
     const occurrences = new Map<string, number>();
     let batch: IncomingBankTransaction[] = [];
+    let skipped = 0;
     const write = async (txns: IncomingBankTransaction[]) => {
+      const zeroLines = skipped;
+      skipped = 0;
       await this.ds.transaction(async (m) => {
         const r = await this.txns.ingest(m, txns);
-        const matched = txns.length - r.duplicates - (r.outcomes.unmatched ?? 0) - (r.outcomes.outgoing ?? 0);
+        const matched = r.inserted - (r.outcomes.unmatched ?? 0) - (r.outcomes.outgoing ?? 0) - (r.outcomes.reversal ?? 0);
+        // lines_read counts every line parsed up to this batch (zero lines included): a resumed run
+        // skips exactly that many.
         await m.query(
           `UPDATE statement_imports SET lines_read = lines_read + $2, inserted = inserted + $3, duplicates = duplicates + $4,
-             matched = matched + $5, unmatched = unmatched + $6, heartbeat_at = $7 WHERE id = $1`,
-          [id, txns.length, r.inserted, r.duplicates, matched, r.outcomes.unmatched ?? 0, this.clock.now()],
+             matched = matched + $5, unmatched = unmatched + $6, heartbeat_at = $7, skipped = skipped + $8, flagged = flagged + $9,
+             reversals = reversals + $10 WHERE id = $1`,
+          [id, txns.length + zeroLines, r.inserted, r.duplicates, matched, r.outcomes.unmatched ?? 0, this.clock.now(), zeroLines, r.flagged, r.reversals],
         );
       });
     };
@@ -277,14 +291,15 @@ export class StatementImportService implements OnModuleInit {
     };
     let seen = 0;
     try {
-      // Statement-level options (the account) are the ones the request validated with.
-      for await (const line of parseStatement(this.fileOf(id), row.format, { accountNumber: account })) {
-        const txn = this.toTransaction(line, id, occurrences);
+      for await (const line of parseStatement(this.fileOf(id), row.format, read)) {
+        // A zero-amount line (a waived fee, a notice) moves no money: counted, not stored.
+        const txn = line.amountVnd === 0 ? null : this.toTransaction(line, id, occurrences);
         if (++seen <= row.lines_read) continue; // committed by an earlier run
-        batch.push(txn);
+        if (txn) batch.push(txn);
+        else skipped++;
         if (batch.length >= BATCH) await flush();
       }
-      if (batch.length) await flush();
+      if (batch.length || skipped) await flush();
       if (inFlight) await inFlight;
     } catch (e) {
       // A batch still being written finishes (commits or rolls back) before the failure is handled.
@@ -298,11 +313,16 @@ export class StatementImportService implements OnModuleInit {
     this.ended.emit(id);
   }
 
-  /** A stable key per line: the bank's id, else a content hash numbered by occurrence in the file. */
+  /**
+   * A stable key per line (the transfer's identity, README "What is one transfer"): with a bank
+   * reference, the account, reference, direction, amount and business day; without one, a hash of
+   * the line's content numbered by its occurrence in the file (the n-th identical line is the n-th
+   * transfer).
+   */
   toTransaction(line: StatementLine, importId: string, occurrences: Map<string, number>): IncomingBankTransaction {
     let externalId: string;
     if (line.bankTransactionId) {
-      externalId = `${line.accountNumber}:${line.bankTransactionId}`;
+      externalId = `${line.accountNumber}:${line.bankTransactionId}:${line.direction}:${line.amountVnd}:${vietnamDate(line.bookedAt)}`;
     } else {
       const h = createHash('sha256')
         .update(`${line.accountNumber}|${line.bookedAt.toISOString()}|${line.direction}|${line.amountVnd}|${line.description}`)
@@ -325,6 +345,7 @@ export class StatementImportService implements OnModuleInit {
       counterpartyAccount: line.counterpartyAccount ?? null,
       bookedAt: line.bookedAt,
       statementImportId: importId,
+      reversal: line.reversal === true,
     };
   }
 
@@ -353,6 +374,10 @@ export class StatementImportService implements OnModuleInit {
       duplicates: r.duplicates,
       matched: r.matched,
       unmatched: r.unmatched,
+      skipped: r.skipped,
+      flagged: r.flagged,
+      reversals: r.reversals,
+      encoding: r.encoding,
       error: r.error,
       errorLine: r.error_line,
       createdAt: new Date(r.created_at).toISOString(),
