@@ -104,9 +104,6 @@ export class MediaService implements OnModuleInit {
       // A live process holding the lease is already on it: a second delivery does nothing.
       handler: async ({ photoId }) => {
         await this.jobs.lease(PHOTO_QUEUE, photoId, () => this.processPhoto(photoId));
-        // Photos come in bursts (several from a phone, the demo seed): fetch the next one now
-        // rather than after the worker's polling interval.
-        this.jobs.wake(PHOTO_QUEUE);
       },
       recover: async () => {
         const rows: Array<{ id: string }> = await this.ds.query(`SELECT id FROM product_photos WHERE status = 'processing' ORDER BY created_at LIMIT 500`);
