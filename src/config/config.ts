@@ -1,4 +1,5 @@
 import { bool, cleanEnv, makeValidator, num, port, str, url, EnvError, EnvMissingError } from 'envalid';
+import { availableParallelism } from 'node:os';
 
 /**
  * The environment schema, validated once at start. A wrong or missing value stops the app with one
@@ -58,6 +59,10 @@ export interface AppConfig {
   stripeApiBase?: string;
   stripeWebhookSecret: string;
   bankWebhookApiKey?: string;
+  /** HTTP worker processes (node:cluster); 1 = one process, no cluster. */
+  webConcurrency: number;
+  /** Whether this instance runs background work (payment-expiry sweep, job queue, demo seed). */
+  backgroundJobs: boolean;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
@@ -85,6 +90,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       STRIPE_API_BASE: url({ default: undefined, desc: 'Stripe API base URL (stripe-mock in dev/tests)' }),
       STRIPE_WEBHOOK_SECRET: str({ default: 'whsec_test_secret', desc: 'Stripe webhook signing secret' }),
       BANK_WEBHOOK_API_KEY: str({ default: undefined, desc: 'API key of the bank-notification service' }),
+      WEB_CONCURRENCY: positiveInt({ default: 0, desc: 'HTTP worker processes; default the number of CPUs (1 when NODE_ENV=test)', max: 256 }),
+      BACKGROUND_JOBS: bool({ default: true, desc: 'this instance runs background work (payment-expiry sweep, job queue, demo seed)' }),
     },
     {
       reporter: ({ errors }) => {
@@ -129,6 +136,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     stripeApiBase: e.STRIPE_API_BASE,
     stripeWebhookSecret: e.STRIPE_WEBHOOK_SECRET,
     bankWebhookApiKey: e.BANK_WEBHOOK_API_KEY,
+    webConcurrency: e.WEB_CONCURRENCY || (e.NODE_ENV === 'test' ? 1 : availableParallelism()),
+    backgroundJobs: e.BACKGROUND_JOBS,
   };
 }
 
