@@ -42,7 +42,11 @@ function explainPostgres(f: PostgresFailure, ctx: FailureContext): string {
   const out = f.output;
   const dir = ctx.dataDir ?? 'DATA_DIR';
   let m: RegExpMatchArray | null;
-  if (/shared memory/i.test(out) && /No space left on device|Cannot allocate memory|could not (create|map)/i.test(out)) {
+  if (/pre-existing shared memory block .*is still in use/.test(out)) {
+    return `processes of an earlier PostgreSQL of DATA_DIR ${dir} are still running: stop them (they use ${dir}; see ps -ef | grep postgres) and start again`;
+  }
+  // initdb prints "selecting dynamic shared memory implementation ...": only a FATAL about it counts.
+  if (/(FATAL|PANIC):[^\n]*shared memory/.test(out)) {
     return `PostgreSQL could not get shared memory (${lastMessage(out)}): free memory, or raise the machine's shared memory limit (/dev/shm), and start again`;
   }
   if (/No space left on device/.test(out)) return diskFull(ctx);
@@ -58,9 +62,6 @@ function explainPostgres(f: PostgresFailure, ctx: FailureContext): string {
   }
   if ((m = out.match(/lock file "postmaster\.pid" already exists[\s\S]*?PID (\d+)/))) {
     return `another PostgreSQL (pid ${m[1]}) runs on DATA_DIR ${dir}: stop it (kill -INT ${m[1]}), or point DATA_DIR at another directory`;
-  }
-  if (/pre-existing shared memory block .*is still in use/.test(out)) {
-    return `processes of an earlier PostgreSQL of DATA_DIR ${dir} are still running: stop them (they use ${dir}; see ps -ef | grep postgres) and start again`;
   }
   if (/has wrong ownership/.test(out)) {
     return `DATA_DIR ${dir} belongs to another user than the one PostgreSQL runs as: start the app as the owner of DATA_DIR, or point DATA_DIR elsewhere`;
