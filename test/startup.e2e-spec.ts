@@ -22,7 +22,7 @@ import {
   httpJson,
   httpStatus,
   occupyPort,
-  pidsServing,
+  answersByPid,
   postmasterPid,
   REPO,
   startApp,
@@ -125,8 +125,29 @@ describe('a fresh demo start with two web workers (WEB_CONCURRENCY=2)', () => {
   it('serves requests from two worker processes', async () => {
     const workers = childrenOf(app.pid).filter((p) => commandLine(p).includes('main.js'));
     expect(workers).toHaveLength(2);
-    const serving = await pidsServing(port, workers);
-    expect([...serving].sort()).toEqual([...workers].sort());
+    const answers = await answersByPid(port, workers, '/health/live');
+    expect(answers.every((a) => a.status === 200)).toBe(true);
+    expect([...new Set(answers.map((a) => a.pid))].sort()).toEqual([...workers].sort());
+  });
+
+  it('when the embedded PostgreSQL dies, every worker answers 503 at once; the primary restarts it', async () => {
+    const workers = childrenOf(app.pid).filter((p) => commandLine(p).includes('main.js'));
+    const killedAt = Date.now();
+    const server = postmasterPid(dataDir)!.pid;
+    process.kill(server, 'SIGKILL');
+    // Each worker says why (the primary told it), not merely that a ping failed.
+    const why = `the embedded PostgreSQL (pid ${server}) was killed (SIGKILL, e.g. by the out-of-memory killer)`;
+    const down = new Set<number | null>();
+    while (down.size < workers.length && Date.now() - killedAt < 1500) {
+      for (const a of await answersByPid(port, workers, '/health/ready', 4)) {
+        if (a.status === 503 && JSON.parse(a.body).error?.database?.message === why) down.add(a.pid);
+      }
+    }
+    expect([...down].sort()).toEqual([...workers].sort());
+    await app.waitFor(/the embedded PostgreSQL is back/, 60_000);
+    const after = await answersByPid(port, workers, '/health/ready', 6);
+    expect(after.map((a) => a.status)).toEqual([200, 200, 200, 200, 200, 200]);
+    expect(new Set(after.map((a) => a.pid)).size).toBe(2);
   });
 
   it('replaces a worker that dies; the replacement takes over the background jobs', async () => {
@@ -219,10 +240,15 @@ describe('the embedded PostgreSQL after a hard death', () => {
 
     // First death: readiness says 503 within a second, then the server is back.
     const killedAt = Date.now();
-    process.kill(postmasterPid(dataDir)!.pid, 'SIGKILL');
+    const server = postmasterPid(dataDir)!.pid;
+    process.kill(server, 'SIGKILL');
+    // The app says why (it saw its server exit), not merely that a ping failed.
+    const why = `the embedded PostgreSQL (pid ${server}) was killed (SIGKILL, e.g. by the out-of-memory killer)`;
     let first503 = 0;
     while (Date.now() - killedAt < 1000) {
-      if ((await httpStatus(port, '/health/ready')) === 503) {
+      const res = await fetch(`http://127.0.0.1:${port}/health/ready`);
+      const body = (await res.json()) as { error?: { database?: { message?: string } } };
+      if (res.status === 503 && body.error?.database?.message === why) {
         first503 = Date.now() - killedAt;
         break;
       }

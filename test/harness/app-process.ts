@@ -172,50 +172,51 @@ export function commandLine(pid: number): string {
 }
 
 /**
- * Which of `pids` serve the connections: opens `n` keep-alive connections, makes one request on
- * each, and finds (Linux /proc/net/tcp, then /proc/<pid>/fd) the process holding the server end.
+ * Makes `n` requests, each on a new connection, and finds for each (Linux /proc/net/tcp, then
+ * /proc/<pid>/fd) which of `pids` held the server end: which worker process answered what.
  */
-export async function pidsServing(port: number, pids: number[], n = 8): Promise<Set<number>> {
-  const sockets: Socket[] = [];
+export async function answersByPid(port: number, pids: number[], path: string, n = 8): Promise<Array<{ pid: number | null; status: number; body: string }>> {
+  const sockets: Array<{ socket: Socket; status: number; body: string }> = [];
   try {
     for (let i = 0; i < n; i++) {
-      const s = connect(port, '127.0.0.1');
-      sockets.push(s);
-      await new Promise<void>((ok, fail) => {
-        let got = '';
-        s.once('error', fail);
-        s.on('data', (c: Buffer) => {
-          got += c.toString('latin1');
-          if (/\r\n\r\n/.test(got)) ok();
+      const socket = connect(port, '127.0.0.1');
+      const answer = await new Promise<{ status: number; body: string }>((ok, fail) => {
+        let got = Buffer.alloc(0);
+        socket.once('error', fail);
+        socket.on('data', (c: Buffer) => {
+          got = Buffer.concat([got, c]);
+          const end = got.indexOf('\r\n\r\n');
+          if (end < 0) return;
+          const head = got.subarray(0, end).toString('latin1');
+          const length = Number(head.match(/\r\ncontent-length: *(\d+)/i)?.[1] ?? 0);
+          if (got.length >= end + 4 + length) ok({ status: Number(head.split(' ')[1]), body: got.subarray(end + 4, end + 4 + length).toString('utf8') });
         });
-        s.write('GET /health/live HTTP/1.1\r\nHost: localhost\r\nConnection: keep-alive\r\n\r\n');
+        socket.write(`GET ${path} HTTP/1.1\r\nHost: localhost\r\nConnection: keep-alive\r\n\r\n`);
       });
+      sockets.push({ socket, ...answer });
     }
     const hex = (p: number) => p.toString(16).toUpperCase().padStart(4, '0');
-    const table = readFileSync('/proc/net/tcp', 'utf8').split('\n').slice(1);
-    const inodes = new Set<string>();
-    for (const s of sockets) {
-      const local = `0100007F:${hex(port)}`;
-      const remote = `0100007F:${hex(s.localPort!)}`;
-      const row = table.map((l) => l.trim().split(/\s+/)).find((f) => f[1] === local && f[2] === remote);
-      if (row) inodes.add(row[9]);
-    }
-    const serving = new Set<number>();
+    const table = readFileSync('/proc/net/tcp', 'utf8')
+      .split('\n')
+      .slice(1)
+      .map((l) => l.trim().split(/\s+/));
+    const owner = new Map<string, number>();
     for (const pid of pids) {
       for (const fd of readdirSync(`/proc/${pid}/fd`)) {
-        let target = '';
         try {
-          target = readlinkSync(`/proc/${pid}/fd/${fd}`);
+          const m = readlinkSync(`/proc/${pid}/fd/${fd}`).match(/^socket:\[(\d+)\]$/);
+          if (m) owner.set(m[1], pid);
         } catch {
-          continue;
+          /* closed meanwhile */
         }
-        const m = target.match(/^socket:\[(\d+)\]$/);
-        if (m && inodes.has(m[1])) serving.add(pid);
       }
     }
-    return serving;
+    return sockets.map(({ socket, status, body }) => {
+      const row = table.find((f) => f[1] === `0100007F:${hex(port)}` && f[2] === `0100007F:${hex(socket.localPort!)}`);
+      return { pid: row ? (owner.get(row[9]) ?? null) : null, status, body };
+    });
   } finally {
-    for (const s of sockets) s.destroy();
+    for (const { socket } of sockets) socket.destroy();
   }
 }
 
