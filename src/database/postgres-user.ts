@@ -5,7 +5,7 @@
  * directory: `firstBlockedDirectory` tells which directory on the way stops it.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { dirname, resolve, sep } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { StartupProblem } from '../startup/startup-problem.js';
 
 export interface SystemUser {
@@ -86,5 +86,3 @@ export function describeDirectory(dir: string, stat: { mode: number; uid: number
   if (!stat) return dir;
   return `${dir} (mode ${(stat.mode & 0o777).toString(8)}${stat.uid === 0 ? ', owner root' : `, owner uid ${stat.uid}`})`;
 }
-
-export const isInside = (child: string, parent: string): boolean => child === parent || child.startsWith(parent.endsWith(sep) ? parent : parent + sep);
