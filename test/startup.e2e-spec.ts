@@ -140,7 +140,7 @@ describe('a fresh demo start with two web workers (WEB_CONCURRENCY=2)', () => {
     const down = new Set<number | null>();
     while (down.size < workers.length && Date.now() - killedAt < 1500) {
       for (const a of await answersByPid(port, workers, '/health/ready', 4)) {
-        if (a.status === 503 && JSON.parse(a.body).error?.database?.message === why) down.add(a.pid);
+        if (a.status === 503 && JSON.parse(a.body).message === `database: ${why}`) down.add(a.pid);
       }
     }
     expect([...down].sort()).toEqual([...workers].sort());
@@ -247,8 +247,8 @@ describe('the embedded PostgreSQL after a hard death', () => {
     let first503 = 0;
     while (Date.now() - killedAt < 1000) {
       const res = await fetch(`http://127.0.0.1:${port}/health/ready`);
-      const body = (await res.json()) as { error?: { database?: { message?: string } } };
-      if (res.status === 503 && body.error?.database?.message === why) {
+      const body = (await res.json()) as { message?: string };
+      if (res.status === 503 && body.message === `database: ${why}`) {
         first503 = Date.now() - killedAt;
         break;
       }
