@@ -1,58 +1,62 @@
 import 'reflect-metadata';
-import { createApp } from './app.factory.js';
-import { ConfigError, loadConfig } from './config/config.js';
-import { resolveDatabase } from './database/database-url.js';
-import { runMigrations } from './database/data-source.js';
-import { seedDemoData } from './database/seed.js';
-import { seedMarketsDemo } from './markets/markets.seed.js';
+import cluster from 'node:cluster';
+import { type AppConfig, ConfigError, loadConfig } from './config/config.js';
+import { databaseAvailability } from './health/database-readiness.js';
+import { assertPortFree, failStart, failureContext, migrate, startDatabase } from './startup/boot.js';
+import { runPrimary } from './startup/cluster-primary.js';
+import { runWorker } from './startup/cluster-worker.js';
+import { WORKER_SLOT_ENV } from './startup/cluster-messages.js';
+import type { StartStep } from './startup/explain-failure.js';
+import { announceReady, startInstance } from './startup/instance.js';
+import { Lifecycle } from './startup/lifecycle.js';
+import { startupLogFromEnv, type StartupLog } from './startup/startup-log.js';
 
-/** Bootstrap only: config, database, migrations, demo seed, the app, graceful shutdown. */
-async function main(): Promise<void> {
-  let config;
+/**
+ * Bootstrap only. WEB_CONCURRENCY=1: one process (database, migrations, app, background jobs).
+ * More: a cluster primary (database and migrations once) and that many web workers
+ * (src/startup/cluster-*.ts). Every failure to start ends with one line and exit code 1.
+ */
+async function single(config: AppConfig, log: StartupLog, life: Lifecycle): Promise<void> {
+  const progress: { step: StartStep } = { step: 'listen' };
+  try {
+    await assertPortFree(config.host, config.port);
+    progress.step = 'database';
+    const url = await startDatabase(config, log, life, {
+      down: (reason) => databaseAvailability.markDown(reason),
+      up: () => databaseAvailability.markUp(),
+      giveUp(line) {
+        log.fatal(line);
+        void life.exit(1);
+      },
+    });
+    progress.step = 'migrations';
+    await migrate(url, log);
+    const instance = await startInstance(config, url, progress);
+    life.add('the app', () => instance.close());
+    announceReady(log, config, instance.welcome);
+  } catch (e) {
+    await failStart(log, life, e, failureContext(config, progress.step));
+  }
+}
+
+function main(): void {
+  const worker = cluster.isWorker;
+  const log = startupLogFromEnv(process.env, worker ? `[worker ${process.env[WORKER_SLOT_ENV] ?? process.pid}] ` : '');
+  let config: AppConfig;
   try {
     config = loadConfig();
   } catch (e) {
-    if (e instanceof ConfigError) {
-      console.error(e.message);
-      process.exit(1);
-    }
-    throw e;
+    if (!(e instanceof ConfigError)) throw e;
+    log.fatal(`could not start: ${e.message}`);
+    process.exit(1);
   }
-  const log = (msg: string) => console.log(JSON.stringify({ level: 30, time: Date.now(), msg }));
-  const db = await resolveDatabase(config, log);
-  const applied = await runMigrations(db.url);
-  if (applied.length) log(`migrations applied: ${applied.join(', ')}`);
-  const app = await createApp({ config, databaseUrl: db.url });
-  await app.init(); // starts the job queue: the demo seed's photos are processed by it
-  if (config.seedDemo) {
-    const seeded = await seedDemoData(app, [(a) => seedMarketsDemo(a, new Date()).then(() => undefined)]);
-    if (seeded) {
-      log(`demo data seeded: ${seeded.cooperatives} cooperatives, ${seeded.products} products with ${seeded.photos} pictures (processing in the background), a 4.0 market with four months of transactions (SEED_DEMO=false turns this off)`);
-      for (const k of seeded.keys) log(`demo API key for ${k.who} (shown once): ${k.key}`);
-    }
+  if (worker) {
+    void runWorker(config, log);
+    return;
   }
-  if (!config.adminApiKey) log('ADMIN_API_KEY is not set: no admin can sign in (npm run key:generate makes one)');
-
-  let closing = false;
-  const shutdown = async (signal: string) => {
-    if (closing) return;
-    closing = true;
-    log(`${signal}: shutting down`);
-    try {
-      await app.close();
-    } finally {
-      await db.stop();
-      process.exit(0);
-    }
-  };
-  process.once('SIGINT', () => void shutdown('SIGINT'));
-  process.once('SIGTERM', () => void shutdown('SIGTERM'));
-
-  await app.listen(config.port, config.host);
-  log(`ocop-market listening on ${config.publicBaseUrl} (API docs at /docs, storefront at /)`);
+  const life = new Lifecycle(log);
+  life.onSignals();
+  void (config.webConcurrency > 1 ? runPrimary(config, log, life) : single(config, log, life));
 }
 
-main().catch((e) => {
-  console.error(e);
-  process.exit(1);
-});
+main();

@@ -323,7 +323,7 @@ describe('product photos (e2e): limits and the queue', () => {
 
   beforeAll(async () => {
     // No worker in this instance: photos stay `processing` until processPhoto() is called.
-    t = await createTestApp({ env: { BACKGROUND_WORK: 'false', MEDIA_MAX_PIXELS: '1000000', MEDIA_MAX_UPLOAD_SIZE: '300kb' } });
+    t = await createTestApp({ env: { BACKGROUND_JOBS: 'false', MEDIA_MAX_PIXELS: '1000000', MEDIA_MAX_UPLOAD_SIZE: '300kb' } });
     media = t.app.get(MediaService);
     coop = await createCooperative(t);
   });

@@ -27,7 +27,7 @@ describe('statement import across a crash (e2e, real processes, kill -9)', () =>
     dataDir = mkdtempSync(join(tmpdir(), 'ocop-crash-'));
     // This process only takes the upload: its app runs no background work, so the import waits
     // for a worker process.
-    t = await createTestApp({ env: { BACKGROUND_WORK: 'false' } });
+    t = await createTestApp({ env: { BACKGROUND_JOBS: 'false' } });
   }, 120_000);
   afterAll(async () => {
     for (const c of children) c.kill('SIGKILL');
@@ -46,7 +46,7 @@ describe('statement import across a crash (e2e, real processes, kill -9)', () =>
         PORT: String(port),
         HOST: '127.0.0.1',
         SEED_DEMO: 'false',
-        BACKGROUND_WORK: 'true',
+        BACKGROUND_JOBS: 'true',
         JOB_SWEEP_SECONDS: '1',
         ORDER_EXPIRY_SWEEP_SECONDS: '0',
         LOG_LEVEL: 'warn',

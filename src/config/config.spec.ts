@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { ConfigError, loadConfig } from './config.js';
 
 describe('loadConfig', () => {
@@ -9,6 +10,14 @@ describe('loadConfig', () => {
     expect(c.dataDir).toBe('./.data');
     expect(c.seedDemo).toBe(true);
     expect(c.paymentTtlMinutes).toBe(15);
+    expect(c.webConcurrency).toBe(availableParallelism());
+    expect(c.backgroundJobs).toBe(true);
+  });
+
+  it('runs one web process in tests unless WEB_CONCURRENCY says otherwise', () => {
+    expect(loadConfig({ NODE_ENV: 'test' }).webConcurrency).toBe(1);
+    expect(loadConfig({ NODE_ENV: 'test', WEB_CONCURRENCY: '3' }).webConcurrency).toBe(3);
+    expect(loadConfig({ BACKGROUND_JOBS: 'false' }).backgroundJobs).toBe(false);
   });
 
   it.each([
@@ -27,6 +36,9 @@ describe('loadConfig', () => {
     [{ S3_ENDPOINT: 'not a url' }, /S3_ENDPOINT/],
     [{ NODE_ENV: 'production', STRIPE_WEBHOOK_SECRET: 'whsec_live_x' }, /BANK_FEED_ENCRYPTION_KEYS must be set in production/],
     [{ BANK_FEED_ENCRYPTION_KEYS: 'too-short-to-be-a-key' }, /BANK_FEED_ENCRYPTION_KEYS key 1 must be 32 random bytes/],
+    [{ WEB_CONCURRENCY: '0' }, /WEB_CONCURRENCY must be a whole number from 1 to 256/],
+    [{ WEB_CONCURRENCY: 'many' }, /WEB_CONCURRENCY/],
+    [{ BACKGROUND_JOBS: 'sometimes' }, /BACKGROUND_JOBS/],
   ])('rejects %j with one message naming the variable', (env, re) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(re);

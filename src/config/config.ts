@@ -1,6 +1,7 @@
-import { join } from 'node:path';
 import { bool, cleanEnv, makeValidator, num, port, str, url, EnvError, EnvMissingError } from 'envalid';
 import { parseSecretKey, SecretBoxError } from '../common/secret-box.js';
+import { mediaDir } from '../database/data-layout.js';
+import { availableParallelism } from 'node:os';
 
 /**
  * The environment schema, validated once at start. A wrong or missing value stops the app with one
@@ -80,11 +81,13 @@ export interface AppConfig {
   bankWebhookApiKey?: string;
   /** Keys that encrypt bank-feed secrets at rest; unset (not in production) = a key file beside DATA_DIR. */
   bankFeedEncryptionKeys?: string[];
-  /** Whether this instance runs background work (job queue workers, sweeps). */
-  backgroundWork: boolean;
   apiKeyCacheSeconds: number;
   jobSweepSeconds: number;
   media: MediaConfig;
+  /** HTTP worker processes (node:cluster); 1 = one process, no cluster. */
+  webConcurrency: number;
+  /** Whether this instance runs background work (payment-expiry sweep, job queue workers and their recovery sweep, demo seed). */
+  backgroundJobs: boolean;
 }
 
 export interface MediaConfig {
@@ -149,8 +152,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       S3_PUBLIC_BASE_URL: url({ default: undefined, desc: 'public URL of the bucket (CDN); unset = the app serves photos' }),
       BANK_FEED_ENCRYPTION_KEYS: secretKeys({ default: undefined, desc: 'keys encrypting bank-feed secrets at rest, newest first' }),
       API_KEY_CACHE_SECONDS: num({ default: 10, desc: 'how long a verified API key is remembered (revocation is immediate on every instance); 0 = never' }),
-      BACKGROUND_WORK: bool({ default: true, desc: 'run background work (job queue workers, sweeps) in this instance' }),
       JOB_SWEEP_SECONDS: num({ default: 15, desc: 'how often owed background work that lost its process is re-sent; 0 = never' }),
+      WEB_CONCURRENCY: positiveInt({ default: 0, desc: 'HTTP worker processes; default the number of CPUs (1 when NODE_ENV=test)', max: 256 }),
+      BACKGROUND_JOBS: bool({ default: true, desc: 'this instance runs background work (payment-expiry sweep, job queue, demo seed)' }),
     },
     {
       reporter: ({ errors }) => {
@@ -215,12 +219,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     stripeWebhookSecret: e.STRIPE_WEBHOOK_SECRET,
     bankWebhookApiKey: e.BANK_WEBHOOK_API_KEY,
     bankFeedEncryptionKeys: e.BANK_FEED_ENCRYPTION_KEYS,
-    backgroundWork: e.BACKGROUND_WORK,
     apiKeyCacheSeconds: e.API_KEY_CACHE_SECONDS,
     jobSweepSeconds: e.JOB_SWEEP_SECONDS,
     media: {
       storage: e.MEDIA_STORAGE as MediaConfig['storage'],
-      dir: join(e.DATA_DIR, 'media'),
+      dir: mediaDir(e.DATA_DIR),
       maxUploadBytes: parseByteSize(e.MEDIA_MAX_UPLOAD_SIZE),
       maxPixels: e.MEDIA_MAX_PIXELS,
       s3:
@@ -235,6 +238,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
             }
           : undefined,
     },
+    webConcurrency: e.WEB_CONCURRENCY || (e.NODE_ENV === 'test' ? 1 : availableParallelism()),
+    backgroundJobs: e.BACKGROUND_JOBS,
   };
 }
 

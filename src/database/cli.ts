@@ -10,7 +10,7 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   const config = loadConfig();
-  const db = await resolveDatabase(config, (m) => console.log(m));
+  const db = await resolveDatabase(config, (m) => console.log(m), { reuseRunning: true });
   try {
     if (cmd === 'run') {
       const done = await runMigrations(db.url);

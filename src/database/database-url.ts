@@ -1,18 +1,24 @@
 import { type AppConfig } from '../config/config.js';
-import { startEmbeddedPostgres } from './embedded-postgres.js';
+import { embeddedClusterDir } from './data-layout.js';
+import { startEmbeddedPostgres, type EmbeddedServer } from './embedded-postgres.js';
 
 export interface ResolvedDatabase {
   url: string;
   embedded: boolean;
+  /** The embedded server, when there is one (to supervise it). */
+  server?: EmbeddedServer;
   stop(): Promise<void>;
 }
 
-/** DATABASE_URL if given; otherwise the embedded server in DATA_DIR with an `ocop` database. */
-export async function resolveDatabase(config: AppConfig, log: (msg: string) => void): Promise<ResolvedDatabase> {
-  if (config.databaseUrl) {
-    return { url: config.databaseUrl, embedded: false, stop: async () => undefined };
-  }
-  const server = await startEmbeddedPostgres({ dataDir: config.dataDir, port: config.embeddedPgPort });
+export interface ResolveOptions {
+  /** See EmbeddedOptions.detached (the app does; tools without signal handlers do not). */
+  detached?: boolean;
+  /** Tools: use the server a running app started on DATA_DIR instead of refusing. */
+  reuseRunning?: boolean;
+}
+
+/** The embedded server's URL of the `ocop` database (created on first start). */
+export async function ensureAppDatabase(server: EmbeddedServer): Promise<string> {
   const { Client } = await import('pg');
   const admin = new Client({ connectionString: server.adminUrl });
   await admin.connect();
@@ -22,7 +28,22 @@ export async function resolveDatabase(config: AppConfig, log: (msg: string) => v
   } finally {
     await admin.end();
   }
-  const url = server.adminUrl.replace(/\/postgres$/, '/ocop');
-  log(`embedded PostgreSQL on port ${server.port}, data in ${config.dataDir}`);
-  return { url, embedded: true, stop: () => server.stop() };
+  return server.adminUrl.replace(/\/postgres$/, '/ocop');
+}
+
+/** DATABASE_URL if given; otherwise the embedded server in DATA_DIR with an `ocop` database. */
+export async function resolveDatabase(config: AppConfig, log: (msg: string) => void, opts: ResolveOptions = {}): Promise<ResolvedDatabase> {
+  if (config.databaseUrl) {
+    return { url: config.databaseUrl, embedded: false, stop: async () => undefined };
+  }
+  const clusterDir = embeddedClusterDir(config.dataDir);
+  const server = await startEmbeddedPostgres({ dataDir: clusterDir, port: config.embeddedPgPort, log, detached: opts.detached, reuseRunning: opts.reuseRunning });
+  try {
+    const url = await ensureAppDatabase(server);
+    log(`embedded PostgreSQL on port ${server.port}, data in ${clusterDir}`);
+    return { url, embedded: true, server, stop: () => server.stop() };
+  } catch (e) {
+    await server.stop();
+    throw e;
+  }
 }

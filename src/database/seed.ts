@@ -12,21 +12,31 @@ import { DEMO_COOPERATIVES } from './demo-data.js';
 const SEED_KEY = 'demo_seed';
 const SEED_LOCK = 7710003;
 
+/** A key issued to a demo principal, and the page it opens (path). */
+export interface SeedKey {
+  who: string;
+  key: string;
+  page: string;
+}
+
 export interface SeedReport {
   cooperatives: number;
   products: number;
   /** Demo pictures uploaded (processed by the job queue's worker after the seed). */
   photos: number;
   /** Keys issued to the demo principals (shown once, in the start-up log). */
-  keys: Array<{ who: string; key: string }>;
+  keys: SeedKey[];
 }
+
+/** A further step of the demo seed (runs under the same lock, once); may issue keys of its own. */
+export type SeedStep = (app: INestApplicationContext) => Promise<SeedKey[] | void>;
 
 /**
  * Seeds the demo dataset once per database, through the same services the API uses (so the demo
  * data passes every rule). Several instances starting together: one seeds, the others see the marker.
  * Returns null when the database was seeded before.
  */
-export async function seedDemoData(app: INestApplicationContext, extra: Array<(app: INestApplicationContext) => Promise<void>> = []): Promise<SeedReport | null> {
+export async function seedDemoData(app: INestApplicationContext, extra: SeedStep[] = []): Promise<SeedReport | null> {
   const ds = app.get(DataSource);
   const runner = ds.createQueryRunner();
   await runner.connect();
@@ -54,10 +64,10 @@ export async function seedDemoData(app: INestApplicationContext, extra: Array<(a
       }
       if (report.keys.length === 0) {
         const k = await keys.issue({ name: 'demo', role: 'cooperative', cooperativeId: coop.id, createdBy: system });
-        report.keys.push({ who: `cooperative "${coop.name}"`, key: k.key });
+        report.keys.push({ who: `cooperative "${coop.name}"`, key: k.key, page: '/seller' });
       }
     }
-    for (const step of extra) await step(app);
+    for (const step of extra) report.keys.push(...((await step(app)) ?? []));
     await runner.query(`INSERT INTO app_meta (key, value) VALUES ($1, $2)`, [SEED_KEY, JSON.stringify({ at: new Date().toISOString(), ...report, keys: undefined })]);
     return report;
   } finally {

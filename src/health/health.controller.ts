@@ -1,8 +1,9 @@
 import { Controller, Get, Header, Res } from '@nestjs/common';
 import { ApiExcludeEndpoint, ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
-import { HealthCheck, HealthCheckService, TypeOrmHealthIndicator } from '@nestjs/terminus';
+import { HealthCheck, HealthCheckService } from '@nestjs/terminus';
 import type { FastifyReply } from 'fastify';
 import { Public } from '../auth/decorators.js';
+import { DatabaseReadiness } from './database-readiness.js';
 import { MetricsService } from './metrics.service.js';
 
 @ApiTags('operations')
@@ -11,7 +12,7 @@ import { MetricsService } from './metrics.service.js';
 export class HealthController {
   constructor(
     private readonly health: HealthCheckService,
-    private readonly db: TypeOrmHealthIndicator,
+    private readonly db: DatabaseReadiness,
     private readonly metrics: MetricsService,
   ) {}
 
@@ -27,7 +28,7 @@ export class HealthController {
   @ApiOperation({ summary: 'Readiness: the database answers' })
   @ApiServiceUnavailableResponse({ description: 'database unreachable' })
   ready() {
-    return this.health.check([() => this.db.pingCheck('database', { timeout: 2000 })]);
+    return this.health.check([() => this.db.check()]);
   }
 
   @Get('metrics')

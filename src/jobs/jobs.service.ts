@@ -40,7 +40,7 @@ export interface QueueDefinition<T extends object> {
  *
  * - Every instance can send jobs, also inside a business transaction (`manager`), so a job exists
  *   exactly when the row it works on was committed.
- * - Only an instance with background work on (BACKGROUND_WORK) fetches and runs jobs, and runs the
+ * - Only an instance with background work on (BACKGROUND_JOBS) fetches and runs jobs, and runs the
  *   recovery sweep. With several instances, any of them may run a given job.
  * - Liveness: a handler holds a session advisory lock for the thing it works on (lease()). A
  *   process that dies (kill -9, OOM) loses its connections and with them the lock, at once; the
@@ -75,7 +75,7 @@ export class JobsService implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   get runsBackgroundWork(): boolean {
-    return this.config.backgroundWork;
+    return this.config.backgroundJobs;
   }
 
   async onApplicationBootstrap(): Promise<void> {
@@ -84,7 +84,7 @@ export class JobsService implements OnApplicationBootstrap, OnModuleDestroy {
       db: { executeSql: (text: string, values: unknown[]) => pool.query(text, values) },
       schema: JOBS_SCHEMA,
       migrate: false,
-      supervise: this.config.backgroundWork,
+      supervise: this.config.backgroundJobs,
       schedule: false,
       maintenanceIntervalSeconds: 60,
     });
@@ -92,7 +92,7 @@ export class JobsService implements OnApplicationBootstrap, OnModuleDestroy {
     await boss.start();
     this.boss = boss;
     for (const q of this.queues.values()) await this.activate(boss, q);
-    if (this.config.backgroundWork && this.config.jobSweepSeconds > 0) {
+    if (this.config.backgroundJobs && this.config.jobSweepSeconds > 0) {
       await this.sweep();
       this.sweepTimer = setInterval(() => void this.sweep(), this.config.jobSweepSeconds * 1000);
       this.sweepTimer.unref();
@@ -109,7 +109,7 @@ export class JobsService implements OnApplicationBootstrap, OnModuleDestroy {
       retryBackoff: true,
       expireInSeconds: q.expireInSeconds ?? 4 * 3600,
     });
-    if (!this.config.backgroundWork) return;
+    if (!this.config.backgroundJobs) return;
     const id = await boss.work<object>(q.name, { pollingIntervalSeconds: 2, batchSize: 1 }, async ([job]) => {
       try {
         await q.handler(job.data, { id: job.id, signal: this.abort.signal });

@@ -5,7 +5,7 @@ import { resolveDatabase } from '../database/database-url.js';
 import { checkLedger } from './ledger.service.js';
 
 const config = loadConfig();
-const db = await resolveDatabase(config, () => undefined);
+const db = await resolveDatabase(config, () => undefined, { reuseRunning: true });
 const client = new pg.Client({ connectionString: db.url });
 await client.connect();
 try {

@@ -2,7 +2,10 @@ import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleD
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
 import { OrdersService } from './orders.service.js';
 
-/** Runs the expiry sweep every ORDER_EXPIRY_SWEEP_SECONDS in every instance (the sweep is safe to overlap). */
+/**
+ * Runs the expiry sweep every ORDER_EXPIRY_SWEEP_SECONDS in every instance that runs background work
+ * (BACKGROUND_JOBS; the sweep is safe to overlap across instances).
+ */
 @Injectable()
 export class OrderExpiryScheduler implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly log = new Logger(OrderExpiryScheduler.name);
@@ -15,7 +18,7 @@ export class OrderExpiryScheduler implements OnApplicationBootstrap, OnModuleDes
   ) {}
 
   onApplicationBootstrap(): void {
-    if (!this.config.expirySweepSeconds) return;
+    if (!this.config.backgroundJobs || !this.config.expirySweepSeconds) return;
     this.timer = setInterval(() => {
       if (this.running) return;
       this.running = this.orders

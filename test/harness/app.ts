@@ -75,7 +75,6 @@ export async function createTestApp(opts: { env?: Record<string, string>; clock?
       await app.close();
       if (!dbName) return;
       rmSync(dataDir, { recursive: true, force: true });
-      rmSync(`${dataDir}-secrets`, { recursive: true, force: true }); // the bank-feed key file made beside DATA_DIR
       const c = new Client({ connectionString: adminUrl });
       await c.connect();
       try {

@@ -20,12 +20,12 @@ describe('loadFeedSecretBox', () => {
     expect(readdirSync(root)).toEqual([]);
   });
 
-  it('zero setup: creates a key file once (mode 600, beside DATA_DIR so initdb still finds DATA_DIR empty) and reuses it', () => {
+  it('zero setup: creates a key file once (mode 600, in DATA_DIR/secrets, mode 700) and reuses it', () => {
     const dataDir = join(root, 'data');
     const logs: string[] = [];
     const first = loadFeedSecretBox({ dataDir }, (m) => logs.push(m));
     const file = feedKeyFile(dataDir);
-    expect(file).toBe(join(root, 'data-secrets', 'bank-feeds.key'));
+    expect(file).toBe(join(root, 'data', 'secrets', 'bank-feeds.key'));
     expect(statSync(file).mode & 0o777).toBe(0o600);
     expect(statSync(dirname(file)).mode & 0o777).toBe(0o700);
     expect(logs).toEqual([expect.stringContaining(file)]);
@@ -35,7 +35,7 @@ describe('loadFeedSecretBox', () => {
     expect(second.open(sealed, 'feed')).toBe('s3cret');
     expect(logs).toHaveLength(1);
     expect(readdirSync(dirname(file))).toEqual(['bank-feeds.key']); // no temporary file left
-    expect(() => statSync(dataDir)).toThrow(); // DATA_DIR itself untouched
+    expect(readdirSync(dataDir)).toEqual(['secrets']); // nothing else in DATA_DIR (its postgres/ is the database's)
   });
 
   it('concurrent first starts all end up with the one key that won', () => {

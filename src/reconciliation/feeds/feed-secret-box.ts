@@ -1,17 +1,17 @@
 import { closeSync, existsSync, linkSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join } from 'node:path';
 import { generateSecretKey, parseSecretKey, SecretBox, SecretBoxError } from '../../common/secret-box.js';
 import type { AppConfig } from '../../config/config.js';
+import { secretsDir } from '../../database/data-layout.js';
 
 export const FEED_SECRET_BOX = Symbol('FEED_SECRET_BOX');
 
 /**
- * Where a zero-setup start keeps the key it made itself: beside DATA_DIR, not in it — DATA_DIR is
- * the embedded PostgreSQL cluster's directory, which initdb needs empty on a fresh start.
- * `./.data` → `./.data-secrets/bank-feeds.key` (ignored by git).
+ * Where a zero-setup start keeps the key it made itself: `DATA_DIR/secrets/bank-feeds.key`
+ * (src/database/data-layout.ts; `./.data` is ignored by git).
  */
 export function feedKeyFile(dataDir: string): string {
-  return join(`${resolve(dataDir)}-secrets`, 'bank-feeds.key');
+  return join(secretsDir(dataDir), 'bank-feeds.key');
 }
 
 /**
