@@ -3,6 +3,7 @@
  * the processes it started. Every process and mount made here is recorded and removed by cleanUp(),
  * including the embedded PostgreSQL a killed app leaves running.
  */
+import { ensureBuilt } from './dist.js';
 import { embeddedClusterDir } from '../../src/database/data-layout.js';
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, realpathSync, rmSync, statSync } from 'node:fs';
@@ -17,7 +18,7 @@ const MAIN = join(REPO, 'dist', 'src', 'main.js');
 
 /** Compiles src/ to dist/ (incremental: seconds when nothing changed). */
 export function buildApp(): void {
-  execFileSync(process.execPath, [join(REPO, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(REPO, 'tsconfig.build.json')], { cwd: REPO, stdio: 'pipe' });
+  ensureBuilt();
 }
 
 export interface AppProcess {
