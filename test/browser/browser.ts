@@ -3,7 +3,8 @@
  * Debian's Chromium through playwright-core, serves the app on a real port, saves screenshots.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -167,5 +168,42 @@ export async function waitForText(page: Page, selector: string, expected: string
     const shot = await screenshot(page, `failed-${selector.replace(/[^\w-]+/g, '_')}`).catch(() => 'none');
     const seen = await page.locator(selector).first().textContent({ timeout: 1000 }).catch(() => '(no such element)');
     throw new Error(`${selector} should contain ${JSON.stringify(expected)}; it shows ${JSON.stringify(seen)} (screenshot ${shot})`, { cause: e });
+  }
+}
+
+/** axe-core's browser build, read once (evaluated through the DevTools protocol, so the page's CSP does not apply). */
+let axeSource: string | undefined;
+const WCAG21_AA = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
+
+export interface AxeViolation {
+  id: string;
+  impact: string | null;
+  help: string;
+  targets: string[];
+}
+
+/**
+ * Runs axe-core with the WCAG 2.1 A and AA rules on the page as it is now; returns the violations
+ * (rule, impact, the elements) so that a failing test names them.
+ */
+export async function axeViolations(page: Page): Promise<AxeViolation[]> {
+  axeSource ??= readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+  if (!(await page.evaluate('typeof window.axe === "object"'))) await page.evaluate(axeSource);
+  return page.evaluate(async (tags) => {
+    const w = globalThis as unknown as {
+      axe: { run(ctx: unknown, opts: unknown): Promise<{ violations: Array<{ id: string; impact: string | null; help: string; nodes: Array<{ target: unknown[] }> }> }> };
+      document: unknown;
+    };
+    const r = await w.axe.run(w.document, { runOnly: { type: 'tag', values: tags }, resultTypes: ['violations'] });
+    return r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, targets: v.nodes.map((n) => n.target.map(String).join(' ')) }));
+  }, WCAG21_AA);
+}
+
+/** Fails with the violations listed (and a screenshot) unless axe-core finds none. */
+export async function expectAccessible(page: Page, name: string): Promise<void> {
+  const found = await axeViolations(page);
+  if (found.length) {
+    const shot = await screenshot(page, `a11y-${name}`).catch(() => 'none');
+    throw new Error(`axe-core (WCAG 2.1 AA) on ${name}: ${JSON.stringify(found, null, 2)} (screenshot ${shot})`);
   }
 }

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { bearer, createTestApp, type TestApp } from '../harness/app.js';
 import { createMarket, createStall, type CreatedMarket, recordTxn } from '../fixtures/markets/markets.js';
-import { type Browser, ensureWebBuild, launchBrowser, screenshot, serve, text, waitForText, watchProblems } from './browser.js';
+import { type Browser, ensureWebBuild, expectAccessible, launchBrowser, screenshot, serve, text, waitForText, watchProblems } from './browser.js';
 
 /** An instant `days` days before now (minus an hour), so it is in the past and inside the last 30 Vietnam days. */
 const daysAgo = (days: number) => new Date(Date.now() - days * 86_400_000 - 3_600_000).toISOString();
@@ -67,6 +67,7 @@ describe('market dashboard in Chromium (e2e)', () => {
     const problems = watchProblems(page);
     await page.goto(`${base}/manage/markets/${market.id}`);
     await waitForText(page, 'h1', 'Chợ 4.0 Trung tâm Buôn Ma Thuột');
+    await expectAccessible(page, 'dashboard-sign-in');
 
     // A wrong key is refused with a message; the right one opens the dashboard.
     await page.fill('#api-key', `ocop_sk_${'x'.repeat(43)}`);
@@ -102,6 +103,9 @@ describe('market dashboard in Chromium (e2e)', () => {
     expect(stalls.map((r) => r.split('\t')[0].trim())).toEqual(['A-01', 'A-02', 'B-01']);
     expect(stalls[2]).toContain('Chưa có');
     await screenshot(page, '11-dashboard');
+    // WCAG 2.1 AA, with the data tables under the charts open too.
+    for (const d of await page.locator('details').all()) await d.evaluate((el) => el.setAttribute('open', ''));
+    await expectAccessible(page, 'dashboard');
 
     // CSV export (fetched with the key, saved from a blob).
     const [csv] = await Promise.all([page.waitForEvent('download'), page.click('#csv-download')]);

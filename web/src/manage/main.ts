@@ -5,6 +5,7 @@ import { api, ApiError, qs } from '../lib/api.js';
 import { byId, type Child, fill, h } from '../lib/dom.js';
 import { download } from '../lib/download.js';
 import { addDays, calendarDate, count, money, percent, vnDay } from '../lib/format.js';
+import { scrollRegion, table } from '../lib/table.js';
 import { errorBox, errorText, toast } from '../lib/ui.js';
 import { categoryChart, periodLabel, seriesChart, shownCategories } from './charts.js';
 import type { Market, MarketStats, Stall } from './types.js';
@@ -265,16 +266,6 @@ function card(key: string, label: string, value: string, sub: Child): HTMLElemen
   );
 }
 
-function table(caption: string, head: string[], rows: Child[][], numeric: number[] = []): HTMLElement {
-  return h('div', { class: 'table-scroll' },
-    h('table', { class: 'table' },
-      h('caption', { class: 'sr-only' }, caption),
-      h('thead', null, h('tr', null, ...head.map((c, i) => h('th', { scope: 'col', class: numeric.includes(i) ? 'num' : null }, c)))),
-      h('tbody', null, ...rows.map((r) => h('tr', null, ...r.map((c, i) => h('td', { class: numeric.includes(i) ? 'num' : null }, c))))),
-    ),
-  );
-}
-
 function renderStats(content: HTMLElement, s: MarketStats): Chart[] {
   const t = s.totals;
   const st = s.stalls;
@@ -337,7 +328,7 @@ async function loadStalls(box: HTMLElement, market: Market): Promise<void> {
   const status = h('p', { class: 'muted' }, 'Đang tải…');
   box.append(
     status,
-    h('div', { class: 'table-scroll' },
+    scrollRegion('Danh sách quầy',
       h('table', { class: 'table', id: 'stall-list' },
         h('caption', { class: 'sr-only' }, 'Danh sách quầy'),
         h('thead', null, h('tr', null, ...['Mã quầy', 'Người bán', 'Điện thoại', 'Ngành hàng', 'Tài khoản nhận tiền', 'Trạng thái', 'Mã QR'].map((c) => h('th', { scope: 'col' }, c)))),
