@@ -46,7 +46,7 @@ function newestMtime(dir: string): number {
 
 function bundleIsFresh(): boolean {
   const dist = webDistDir(ROOT);
-  const pages = ['shop.html', 'manage.html'].map((f) => join(dist, f));
+  const pages = ['shop.html', 'manage.html', 'seller.html'].map((f) => join(dist, f));
   if (!pages.every((p) => existsSync(p))) return false;
   const built = Math.min(...pages.map((p) => statSync(p).mtimeMs));
   return built >= newestMtime(join(ROOT, 'web'));

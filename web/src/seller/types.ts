@@ -1,0 +1,123 @@
+/** The API shapes the seller center reads (OpenAPI at /docs). */
+import type { Order as ShopOrder, Page, Photo, Product as ShopProduct } from '../shop/types.js';
+export type { Page, Photo };
+
+export interface Product extends ShopProduct {
+  sku: string;
+  createdAt: string;
+  updatedAt: string;
+  archivedAt: string | null;
+}
+
+export interface Order extends ShopOrder {
+  items: Array<ShopOrder['items'][number] & { sku: string }>;
+  payment: ShopOrder['payment'] & { refundedVnd: number };
+  updatedAt: string;
+}
+
+export interface Me {
+  keyId: string;
+  role: 'admin' | 'cooperative' | 'market_manager';
+  cooperativeId: string | null;
+  marketIds: string[];
+}
+
+export interface Cooperative {
+  id: string;
+  name: string;
+  taxCode: string;
+  provinceName: string;
+  communeName: string;
+  address: string;
+  phone: string | null;
+  bankAccount: { bankBin: string; bankName: string; accountNumber: string; accountName: string };
+}
+
+export interface Balance {
+  heldForCooperativeVnd: number;
+  owedToBuyersVnd: number;
+  dueFromCooperativeVnd: number;
+  netPayableVnd: number;
+}
+
+export interface Transfer {
+  id: string;
+  source: string;
+  gateway: string | null;
+  accountNumber: string;
+  amountVnd: number;
+  content: string;
+  referenceCode: string | null;
+  bookedAt: string;
+  outcome: string;
+  outcomeReason: string | null;
+  orderId: string | null;
+  orderCode?: string | null;
+  amountAppliedVnd: number;
+  amountToRefundVnd: number;
+  receivedAt: string;
+}
+
+export interface Decision {
+  id: string;
+  action: 'match' | 'ignore' | 'reopen';
+  orderId: string | null;
+  reason: string | null;
+  previousOutcome: string;
+  actorKeyId: string;
+  actorRole: string;
+  createdAt: string;
+}
+
+export interface TransferDetail extends Transfer {
+  decisions: Decision[];
+}
+
+export interface LedgerJournal {
+  id: string;
+  kind: string;
+  sourceType: string;
+  sourceId: string;
+  memo: string | null;
+  createdAt: string;
+  lines: Array<{ account: string; accountKind: string; debitVnd: number; creditVnd: number }>;
+}
+
+export interface Refund {
+  id: string;
+  orderId: string;
+  orderCode: string;
+  method: string;
+  status: string;
+  amountVnd: number;
+  reason: string | null;
+  buyerName: string;
+  buyerPhone: string;
+  createdAt: string;
+}
+
+export interface StatementImport {
+  id: string;
+  filename: string;
+  format: string;
+  status: 'processing' | 'completed' | 'failed';
+  linesRead: number;
+  inserted: number;
+  duplicates: number;
+  matched: number;
+  unmatched: number;
+  error: string | null;
+  errorLine: number | null;
+}
+
+export interface BankFeed {
+  id: string;
+  provider: string;
+  name: string;
+  webhookUrl: string;
+  createdAt: string;
+}
+
+export interface CreatedBankFeed extends BankFeed {
+  secret: string;
+}
