@@ -1,3 +1,4 @@
+import formbody from '@fastify/formbody';
 import multipart from '@fastify/multipart';
 import rateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
@@ -18,6 +19,7 @@ import { HELMET_OPTIONS, securityHeaders } from './common/security-headers.js';
 import { createValidationPipe } from './common/validation.js';
 import { parseByteSize } from './config/config.js';
 import { MetricsService } from './health/metrics.service.js';
+import { addFeedSecuritySchemes } from './reconciliation/feeds/feed-openapi.js';
 import { webDistDir } from './web/web-bundle.js';
 
 export type App = NestFastifyApplication;
@@ -80,7 +82,7 @@ export async function createApp(opts: AppModuleOptions & { logger?: Pino }): Pro
       done(e as Error, undefined);
     }
   };
-  fastify.removeContentTypeParser(['application/json', 'text/plain']); // text bodies: 415
+  fastify.removeContentTypeParser('application/json');
   fastify.addContentTypeParser('application/json', { parseAs: 'buffer', bodyLimit }, json);
   fastify.addContentTypeParser(/^application\/[\w.+-]+\+json$/, { parseAs: 'buffer', bodyLimit }, json);
   // Errors raised before a route handler runs (body parser, size limits, multipart, rate limit)
@@ -115,6 +117,8 @@ export async function createApp(opts: AppModuleOptions & { logger?: Pino }): Pro
     enableDraftSpec: true,
     errorResponseBuilder: () => new HttpException({ message: 'Rate limit exceeded, retry later', code: 'rate_limited' }, 429),
   });
+  // Form bodies: SePay webhooks can be set to send application/x-www-form-urlencoded.
+  await app.register(formbody as never, { bodyLimit });
   await app.register(multipart as never, { limits: { fileSize: MAX_UPLOAD_BYTES, files: 1, fields: 20, parts: 21, headerPairs: 100 } });
   // reply.sendFile for the web pages (WebController); the folder may not exist until `npm run build:web`.
   await app.register(fastifyStatic as never, { root: webDistDir(), serve: false, wildcard: false });
@@ -127,7 +131,7 @@ export async function createApp(opts: AppModuleOptions & { logger?: Pino }): Pro
 export function setupOpenApi(app: INestApplication): void {
   const doc = SwaggerModule.createDocument(
     app,
-    new DocumentBuilder()
+    addFeedSecuritySchemes(new DocumentBuilder())
       .setTitle('ocop-market API')
       .setDescription(
         'Marketplace for Vietnam\'s OCOP products: catalog, VietQR checkout, bank reconciliation, 4.0 markets. ' +

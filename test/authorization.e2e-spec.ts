@@ -30,6 +30,8 @@ const ROUTES: Array<[method: string, path: string, access: 'public' | Role[]]> =
   ['get', '/cooperatives/{id}/transfers', ['admin', 'cooperative']],
   ['get', '/cooperatives/{id}/ledger', ['admin', 'cooperative']],
   ['get', '/cooperatives/{id}/refunds', ['admin', 'cooperative']],
+  ['post', '/cooperatives/{id}/bank-feeds', ['admin', 'cooperative']],
+  ['get', '/cooperatives/{id}/bank-feeds', ['admin', 'cooperative']],
   ['post', '/products', ['admin', 'cooperative']],
   ['get', '/products', 'public'],
   ['get', '/products/{id}', 'public'],
@@ -47,6 +49,7 @@ const ROUTES: Array<[method: string, path: string, access: 'public' | Role[]]> =
   ['get', '/vietqr/qr.svg', 'public'],
   ['post', '/webhooks/stripe', 'public'],
   ['post', '/webhooks/bank-transactions', 'public'],
+  ['post', '/webhooks/bank/{feedId}', 'public'],
   ['post', '/reconciliation/statements', ['admin', 'cooperative']],
   ['get', '/reconciliation/statements/{id}', ['admin', 'cooperative']],
   ['get', '/reconciliation/unmatched', ['admin', 'cooperative']],
@@ -69,6 +72,9 @@ const ROUTES: Array<[method: string, path: string, access: 'public' | Role[]]> =
   ['post', '/markets/{id}/transactions', ['admin', 'market_manager']],
   ['post', '/markets/{id}/transactions/batch', ['admin', 'market_manager']],
   ['get', '/markets/{id}/transactions', ['admin', 'market_manager']],
+  ['post', '/markets/{id}/bank-feeds', ['admin', 'market_manager']],
+  ['get', '/markets/{id}/bank-feeds', ['admin', 'market_manager']],
+  ['delete', '/bank-feeds/{id}', ['admin', 'cooperative', 'market_manager']],
   ['get', '/stalls/{id}', ['admin', 'market_manager']],
   ['patch', '/stalls/{id}', ['admin', 'market_manager']],
   ['get', '/stalls/{id}/qr.png', 'public'],
@@ -112,6 +118,7 @@ describe('authorization matrix (e2e)', () => {
       .replace('/cooperatives/{id}', () => `/cooperatives/${coopId}`)
       .replace('/markets/{id}', () => `/markets/${marketId}`)
       .replace('{code}', '66')
+      .replace('{feedId}', () => randomUUID())
       .replace('{id}', randomUUID());
 
   const call = (method: string, path: string, who: Who) => {

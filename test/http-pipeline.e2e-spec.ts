@@ -47,7 +47,7 @@ describe('HTTP pipeline (e2e): body checks and slow clients', () => {
   it('refuses prototype poisoning and unsupported content types', async () => {
     const r = await t.http.post('/vietqr/decode').set('Content-Type', 'application/json').send('{"__proto__":{"x":1},"payload":"abc"}').expect(400);
     expect(r.body.details[0]).toMatchObject({ field: 'body' });
-    const r2 = await t.http.post('/vietqr/decode').set('Content-Type', 'text/plain').send('payload').expect(415);
+    const r2 = await t.http.post('/vietqr/decode').set('Content-Type', 'application/xml').send('<payload/>').expect(415);
     expect(r2.body).toMatchObject({ statusCode: 415, error: 'Unsupported Media Type' });
   });
 

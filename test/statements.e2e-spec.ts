@@ -74,7 +74,7 @@ describe('statement imports (e2e)', () => {
     const full = await upload(Buffer.from([header, ...lines].join('\n')), 'full.csv').expect(201);
     expect(full.body).toMatchObject({ inserted: 2, duplicates: 2 });
     const rows = await t.db.query(`SELECT external_id, outcome FROM bank_transactions WHERE external_id LIKE '1023456789:R-%' ORDER BY external_id`);
-    expect(rows.rows).toEqual(lines.map((_, i) => ({ external_id: `1023456789:R-${i}`, outcome: 'paid' })));
+    expect(rows.rows).toEqual(lines.map((_, i) => ({ external_id: `1023456789:R-${i}:in:50000:2026-11-27`, outcome: 'paid' })));
     const paid = await t.db.query(`SELECT count(*)::int AS n FROM orders WHERE id = ANY($1::uuid[]) AND status = 'paid'`, [os.map((o) => o.id)]);
     expect(paid.rows[0].n).toBe(4);
   });

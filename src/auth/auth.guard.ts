@@ -4,12 +4,13 @@ import type { FastifyRequest } from 'fastify';
 import '../common/http.js';
 import { Forbidden, Unauthorized } from '../common/errors.js';
 import { ApiKeysService } from './api-keys.service.js';
-import { PUBLIC_KEY, ROLES_KEY } from './decorators.js';
+import { EXTERNAL_AUTH_KEY, PUBLIC_KEY, ROLES_KEY } from './decorators.js';
 import { type Role } from './principal.js';
 
 /**
  * Global guard, deny by default: a route is reachable only if it is @Public() or names its @Roles().
- * A presented Bearer key is always verified (a bad one is 401 even on a public route).
+ * A presented Bearer key is always verified (a bad one is 401 even on a public route), except on an
+ * @ExternalAuth() route, whose Authorization header belongs to a third party and is checked there.
  */
 @Injectable()
 export class AuthGuard implements CanActivate {
@@ -25,7 +26,8 @@ export class AuthGuard implements CanActivate {
     const isPublic = this.reflector.getAllAndOverride<boolean>(PUBLIC_KEY, targets);
     const roles = this.reflector.getAllAndOverride<Role[] | undefined>(ROLES_KEY, targets);
 
-    const header = req.headers.authorization;
+    const external = this.reflector.getAllAndOverride<boolean>(EXTERNAL_AUTH_KEY, targets);
+    const header = external ? undefined : req.headers.authorization;
     if (header !== undefined) {
       const m = /^Bearer\s+(\S+)\s*$/i.exec(header);
       if (!m) {

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { FieldProblem } from '../common/errors.js';
-import { bankAccountName } from '../common/vn-text.js';
+import { bankAccountName, foldVietnamese } from '../common/vn-text.js';
 import { validateAccountNumber } from './bank-account.js';
 import banksData from './data/banks.json' with { type: 'json' };
 
@@ -31,6 +31,13 @@ export class BanksService {
 
   byBinOrUndefined(bin: string): Bank | undefined {
     return this.byBin.get(bin);
+  }
+
+  /** The bank a notification names ("Vietcombank", "VCB", "MBB"): by short name or code, folded. */
+  byName(name: string | null | undefined): Bank | undefined {
+    if (!name) return undefined;
+    const n = foldVietnamese(name);
+    return this.banks.find((b) => foldVietnamese(b.shortName) === n || foldVietnamese(b.code) === n);
   }
 
   /**

@@ -1,4 +1,5 @@
 import { bool, cleanEnv, makeValidator, num, port, str, url, EnvError, EnvMissingError } from 'envalid';
+import { parseSecretKey, SecretBoxError } from '../common/secret-box.js';
 
 /**
  * The environment schema, validated once at start. A wrong or missing value stops the app with one
@@ -26,6 +27,20 @@ const positiveInt = (opts: { default?: number; desc: string; max?: number }) =>
     }
     return n;
   })({ default: opts.default, desc: opts.desc });
+
+/** Comma-separated 256-bit keys; the first encrypts, all decrypt (rotation). */
+const secretKeys = makeValidator<string[]>((v) => {
+  const keys = v.split(',').map((k) => k.trim()).filter(Boolean);
+  if (!keys.length) throw new EnvError('must list at least one key');
+  keys.forEach((k, i) => {
+    try {
+      parseSecretKey(k);
+    } catch (e) {
+      throw new EnvError(`key ${i + 1} ${e instanceof SecretBoxError ? e.message : 'is invalid'}`);
+    }
+  });
+  return keys;
+});
 
 const pgUrl = makeValidator<string>((v) => {
   if (!/^postgres(ql)?:\/\//.test(v)) throw new EnvError('must be a postgres:// or postgresql:// URL');
@@ -62,6 +77,8 @@ export interface AppConfig {
   stripeApiBase?: string;
   stripeWebhookSecret: string;
   bankWebhookApiKey?: string;
+  /** Keys that encrypt bank-feed secrets at rest; unset (not in production) = a key file beside DATA_DIR. */
+  bankFeedEncryptionKeys?: string[];
   /** Whether this instance runs background work (job queue workers, sweeps). */
   backgroundWork: boolean;
   jobSweepSeconds: number;
@@ -96,6 +113,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       STRIPE_API_BASE: url({ default: undefined, desc: 'Stripe API base URL (stripe-mock in dev/tests)' }),
       STRIPE_WEBHOOK_SECRET: str({ default: 'whsec_test_secret', desc: 'Stripe webhook signing secret' }),
       BANK_WEBHOOK_API_KEY: str({ default: undefined, desc: 'API key of the bank-notification service' }),
+      BANK_FEED_ENCRYPTION_KEYS: secretKeys({ default: undefined, desc: 'keys encrypting bank-feed secrets at rest, newest first' }),
       BACKGROUND_WORK: bool({ default: true, desc: 'run background work (job queue workers, sweeps) in this instance' }),
       JOB_SWEEP_SECONDS: num({ default: 15, desc: 'how often owed background work that lost its process is re-sent; 0 = never' }),
     },
@@ -124,6 +142,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   if (e.NODE_ENV === 'production' && e.STRIPE_WEBHOOK_SECRET === 'whsec_test_secret') {
     throw new ConfigError('Invalid configuration: STRIPE_WEBHOOK_SECRET must be set in production');
   }
+  if (e.NODE_ENV === 'production' && !e.BANK_FEED_ENCRYPTION_KEYS) {
+    throw new ConfigError('Invalid configuration: BANK_FEED_ENCRYPTION_KEYS must be set in production (openssl rand -base64 32; every instance needs the same keys)');
+  }
   return {
     nodeEnv: e.NODE_ENV as AppConfig['nodeEnv'],
     host: e.HOST,
@@ -149,6 +170,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     stripeApiBase: e.STRIPE_API_BASE,
     stripeWebhookSecret: e.STRIPE_WEBHOOK_SECRET,
     bankWebhookApiKey: e.BANK_WEBHOOK_API_KEY,
+    bankFeedEncryptionKeys: e.BANK_FEED_ENCRYPTION_KEYS,
     backgroundWork: e.BACKGROUND_WORK,
     jobSweepSeconds: e.JOB_SWEEP_SECONDS,
   };

@@ -22,7 +22,8 @@ export type LedgerKind =
   | 'vietqr_overpayment'
   | 'vietqr_late_payment'
   | 'vietqr_refund_owed'
-  | 'manual_match_reversal';
+  | 'manual_match_reversal'
+  | 'bank_reversal';
 
 export interface LedgerLine {
   account: string;

@@ -36,6 +36,8 @@ interface OrderRow {
   access_token_hash: Buffer;
   payment_expires_at: Date;
   paid_at: Date | null;
+  review_reason: string | null;
+  review_flagged_at: Date | null;
   created_at: Date;
   updated_at: Date;
 }
@@ -238,7 +240,7 @@ export class OrdersService {
         buyer_name: dto.buyer.name, buyer_phone: dto.buyer.phone, buyer_email: dto.buyer.email ?? null,
         buyer_address: { provinceCode: dto.buyer.address.provinceCode, communeCode: dto.buyer.address.communeCode, line: dto.buyer.address.line },
         total_vnd: String(total), status: 'pending_payment', access_token_hash: Buffer.alloc(0),
-        payment_expires_at: expiresAt, paid_at: null, created_at: now, updated_at: now,
+        payment_expires_at: expiresAt, paid_at: null, review_reason: null, review_flagged_at: null, created_at: now, updated_at: now,
       };
       const itemRows: ItemRow[] = items.map((l) => ({
         order_id: id, product_id: l.productId, name: l.name, unit: l.unit, sku: l.sku,
@@ -445,6 +447,7 @@ export class OrdersService {
       createdAt: new Date(r.created_at).toISOString(),
       updatedAt: new Date(r.updated_at).toISOString(),
       paidAt: r.paid_at ? new Date(r.paid_at).toISOString() : null,
+      review: r.review_reason ? { reason: r.review_reason, flaggedAt: new Date(r.review_flagged_at!).toISOString() } : null,
     };
   }
 
@@ -510,6 +513,25 @@ export class OrdersService {
        SELECT v.order_id, 'pending_payment', 'paid', 'system', v.reason, $3::timestamptz FROM unnest($1::uuid[], $2::text[]) WITH ORDINALITY AS v(order_id, reason, n) ORDER BY v.n`,
       [ids, orders.map((o) => o.reason), now],
     );
+  }
+
+  /**
+   * Flags a locked order for a person (the bank took back the transfer that paid it, …): the order
+   * keeps its status, shows `review` through the API, and its history gets an event saying why.
+   */
+  async flagForReviewLocked(m: EntityManager, orderId: string, reason: string): Promise<void> {
+    const now = this.clock.now();
+    const [row]: Array<{ status: string }> = await m.query(
+      `WITH u AS (UPDATE orders SET review_reason = $2, review_flagged_at = $3, updated_at = $3 WHERE id = $1 RETURNING status) SELECT status FROM u`,
+      [orderId, reason, now],
+    );
+    if (!row) throw new NotFound('Order', orderId);
+    await m.query(`INSERT INTO order_events (order_id, from_status, to_status, actor, reason, created_at) VALUES ($1, $2, $2, 'system', $3, $4)`, [
+      orderId,
+      row.status,
+      `review: ${reason}`,
+      now,
+    ]);
   }
 
   // ───────────────────────────── expiry ─────────────────────────────

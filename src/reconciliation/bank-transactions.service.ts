@@ -6,7 +6,7 @@ import { vietnamDate } from '../common/clock.js';
 import { Conflict, NotFound } from '../common/errors.js';
 import { accounts, LedgerService } from '../ledger/ledger.service.js';
 import { OrdersService } from '../orders/orders.service.js';
-import { type CandidateOrder, type Decision, decide, type StallAccount } from './matcher/decide.js';
+import { type BankAccountRef, type CandidateOrder, type Decision, decide, type StallAccount } from './matcher/decide.js';
 import { findReferences } from './matcher/extract.js';
 import { STALL_CREDIT_PORT, type StallCreditPort } from './stall-credit.port.js';
 
@@ -26,15 +26,25 @@ export interface IncomingBankTransaction {
   bookedAt: Date;
   statementImportId?: string | null;
   raw?: unknown;
+  /** The accounts its reporter speaks for (a bank feed: its owner's); a credit to another is `foreign_account`. */
+  allowedAccounts?: BankAccountRef[] | null;
+  /** The bank's reversal of an earlier entry (see StatementLine.reversal): never a payment. */
+  reversal?: boolean;
 }
 
 interface StoredTxn extends IncomingBankTransaction {
   id: string;
+  /** Kept, but maybe the same transfer as this stored one: a person decides (never paid meanwhile). */
+  possibleDuplicateOf?: string;
 }
 
 export interface BatchResult {
   inserted: number;
   duplicates: number;
+  /** Of the inserted: kept but flagged for a person (possible duplicates, reversals not resolved). */
+  flagged: number;
+  /** Of the inserted: reversals (outcome 'reversal'). */
+  reversals: number;
   outcomes: Record<string, number>;
   /** Ids of the stored transactions, in input order (null for duplicates). */
   ids: Array<string | null>;
@@ -51,6 +61,10 @@ interface CandidateRow {
   cooperative_id: string;
   payment_expires_at: Date;
 }
+
+/** The outcome a transaction is stored with when the matcher does not decide it. */
+const undecided = (t: StoredTxn): string => (t.reversal ? 'reversal' : t.direction === 'in' && t.possibleDuplicateOf ? 'unmatched' : 'outgoing');
+const undecidedReason = (t: StoredTxn): string | null => (!t.reversal && t.direction === 'in' && t.possibleDuplicateOf ? 'possible_duplicate' : null);
 
 /** Attempts at a batch that keeps meeting rows concurrent transactions commit meanwhile. */
 const MAX_ATTEMPTS = 100;
@@ -89,7 +103,7 @@ export class BankTransactionsService {
   ) {}
 
   async ingest(m: EntityManager, txns: IncomingBankTransaction[]): Promise<BatchResult> {
-    if (!txns.length) return { inserted: 0, duplicates: 0, outcomes: {}, ids: [] };
+    if (!txns.length) return { inserted: 0, duplicates: 0, flagged: 0, reversals: 0, outcomes: {}, ids: [] };
     await m.query(`SAVEPOINT bank_transactions_ingest`);
     for (let attempt = 1; ; attempt++) {
       const result = await this.ingestOnce(m, txns, attempt >= MAX_ATTEMPTS);
@@ -113,46 +127,22 @@ export class BankTransactionsService {
    * waits for ours: batches cannot deadlock.
    */
   private async ingestOnce(m: EntityManager, txns: IncomingBankTransaction[], lastAttempt: boolean): Promise<BatchResult | null> {
-    const result: BatchResult = { inserted: 0, duplicates: 0, outcomes: {}, ids: [] };
-    const key = (a: string, b: string) => `${a}\u0000${b}`;
-    const withRef = txns.filter((t) => (t.referenceCode ?? null) !== null);
-    const existing: Array<{ source: string; external_id: string; account_number: string; reference_code: string | null }> = await m.query(
-      // One unique-index probe per key (LIMIT 1 keeps the planner from hashing the whole table).
-      `SELECT b.* FROM unnest($1::text[], $2::text[]) AS k(source, external_id)
-       CROSS JOIN LATERAL (SELECT source, external_id, account_number, reference_code FROM bank_transactions
-                           WHERE source = k.source AND external_id = k.external_id LIMIT 1) b
-       UNION ALL
-       SELECT b.* FROM unnest($3::text[], $4::text[]) AS k(account_number, reference_code)
-       CROSS JOIN LATERAL (SELECT source, external_id, account_number, reference_code FROM bank_transactions
-                           WHERE account_number = k.account_number AND reference_code = k.reference_code LIMIT 1) b`,
-      [txns.map((t) => t.source), txns.map((t) => t.externalId), withRef.map((t) => t.accountNumber), withRef.map((t) => t.referenceCode)],
-    );
-    // The rule of the unique constraints: a transaction is new unless its (source, external id), or
-    // its bank reference on its account, is already stored or came earlier in the batch.
-    const seenIds = new Set(existing.map((r) => key(r.source, r.external_id)));
-    const seenRefs = new Set(existing.filter((r) => r.reference_code !== null).map((r) => key(r.account_number, r.reference_code!)));
-    const stored: StoredTxn[] = [];
-    for (const t of txns) {
-      const idKey = key(t.source, t.externalId);
-      const refKey = (t.referenceCode ?? null) === null ? null : key(t.accountNumber, t.referenceCode!);
-      if (seenIds.has(idKey) || (refKey !== null && seenRefs.has(refKey))) {
-        result.ids.push(null);
-        continue;
-      }
-      seenIds.add(idKey);
-      if (refKey !== null) seenRefs.add(refKey);
-      const id = randomUUID();
-      result.ids.push(id);
-      stored.push({ ...t, id });
-    }
+    const result: BatchResult = { inserted: 0, duplicates: 0, flagged: 0, reversals: 0, outcomes: {}, ids: [] };
+    const stored = await this.newTransfers(m, txns, result);
     result.inserted = stored.length;
     result.duplicates = txns.length - stored.length;
-    result.outcomes.outgoing = stored.filter((t) => t.direction === 'out').length;
+    result.reversals = stored.filter((t) => t.reversal).length;
+    if (result.reversals) result.outcomes.reversal = result.reversals;
+    result.outcomes.outgoing = stored.filter((t) => t.direction === 'out' && !t.reversal).length;
     if (!stored.length) return result;
 
     // Decide every incoming transaction against its locked candidates; writes other than the rows
     // themselves wait until the rows are in.
-    const incoming = stored.filter((t) => t.direction === 'in');
+    // Reversals are never payments; a possible duplicate pays nothing until a person decides.
+    const incoming = stored.filter((t) => t.direction === 'in' && !t.reversal && !t.possibleDuplicateOf);
+    for (const t of stored) {
+      if (t.possibleDuplicateOf && t.direction === 'in' && !t.reversal) result.outcomes.unmatched = (result.outcomes.unmatched ?? 0) + 1;
+    }
     const refsByTxn = incoming.map((t) => findReferences(t.content));
     const candidates = await this.loadCandidates(m, [...new Set(refsByTxn.flat())]);
     const stallAccounts = incoming.length ? await this.loadStallAccounts(m, incoming) : [];
@@ -170,23 +160,27 @@ export class BankTransactionsService {
       await m.query(
         `INSERT INTO bank_transactions (id, source, external_id, gateway, account_number, bank_bin, direction, amount_vnd, content,
            reference_code, counterparty_name, counterparty_account, booked_at, business_day, statement_import_id, raw,
-           outcome, outcome_reason, order_id, stall_id, amount_applied_vnd, amount_to_refund_vnd, decided_at)
+           outcome, outcome_reason, order_id, stall_id, amount_applied_vnd, amount_to_refund_vnd, decided_at, reversal, possible_duplicate_of, review_reason)
          SELECT v.id, v.source, v.external_id, v.gateway, v.account_number, v.bank_bin, v.direction, v.amount_vnd, v.content,
            v.reference_code, v.counterparty_name, v.counterparty_account, v.booked_at, v.business_day, v.statement_import_id, v.raw::jsonb,
-           v.outcome, v.outcome_reason, v.order_id, v.stall_id, v.applied, v.refund, CASE WHEN v.decided THEN now() END
+           v.outcome, v.outcome_reason, v.order_id, v.stall_id, v.applied, v.refund, CASE WHEN v.decided THEN now() END,
+           v.reversal, v.duplicate_of, v.review
          FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::bigint[], $9::text[],
            $10::text[], $11::text[], $12::text[], $13::timestamptz[], $14::date[], $15::uuid[], $16::text[],
-           $17::text[], $18::text[], $19::uuid[], $20::uuid[], $21::bigint[], $22::bigint[], $23::boolean[])
+           $17::text[], $18::text[], $19::uuid[], $20::uuid[], $21::bigint[], $22::bigint[], $23::boolean[],
+           $24::boolean[], $25::uuid[], $26::text[])
            AS v(id, source, external_id, gateway, account_number, bank_bin, direction, amount_vnd, content,
              reference_code, counterparty_name, counterparty_account, booked_at, business_day, statement_import_id, raw,
-             outcome, outcome_reason, order_id, stall_id, applied, refund, decided)`,
+             outcome, outcome_reason, order_id, stall_id, applied, refund, decided, reversal, duplicate_of, review)`,
         [
           col((t) => t.id), col((t) => t.source), col((t) => t.externalId), col((t) => t.gateway ?? null), col((t) => t.accountNumber),
           col((t) => t.bankBin ?? null), col((t) => t.direction), col((t) => t.amountVnd), col((t) => t.content), col((t) => t.referenceCode ?? null),
           col((t) => t.counterpartyName ?? null), col((t) => t.counterpartyAccount ?? null), col((t) => t.bookedAt), col((t) => vietnamDate(t.bookedAt)),
           col((t) => t.statementImportId ?? null), col((t) => (t.raw === undefined ? null : JSON.stringify(t.raw))),
-          col((t) => u(t)?.outcome ?? 'outgoing'), col((t) => u(t)?.reason ?? null), col((t) => u(t)?.orderId ?? null), col((t) => u(t)?.stallId ?? null),
+          col((t) => u(t)?.outcome ?? undecided(t)), col((t) => u(t)?.reason ?? undecidedReason(t)), col((t) => u(t)?.orderId ?? null), col((t) => u(t)?.stallId ?? null),
           col((t) => u(t)?.applied ?? 0), col((t) => u(t)?.refund ?? 0), col((t) => u(t) !== undefined),
+          col((t) => t.reversal === true), col((t) => t.possibleDuplicateOf ?? null),
+          col((t) => (t.possibleDuplicateOf ? `possibly the same transfer as bank transaction ${t.possibleDuplicateOf}: keep both, or ignore this one` : null)),
         ],
       );
     } catch (e) {
@@ -195,7 +189,182 @@ export class BankTransactionsService {
     }
     for (const write of writes) await write();
     await this.flush(m, acc);
+    result.flagged = stored.filter((t) => t.possibleDuplicateOf).length;
+    for (const t of stored) if (t.reversal) await this.applyReversal(m, t, result);
     return result;
+  }
+
+  /**
+   * The transactions of a batch that are new transfers, with ids; duplicates get a null id in
+   * `result.ids`. A transfer's identity (README "What is one transfer"):
+   * - the same (source, external id) is the same report again (a redelivery, the same file again:
+   *   for a statement line without a bank reference the external id is its content and its
+   *   occurrence in the file, so the n-th identical line is the n-th transfer);
+   * - with a bank reference: (account, reference, direction, amount, business day). A report
+   *   that agrees on all five — from any source — is that transfer again; one that shares the
+   *   reference but differs in direction or amount is another transfer;
+   * - cannot tell, so both are kept and the new one is flagged for a person (`possibleDuplicateOf`,
+   *   paid nothing meanwhile): the same reference, direction and amount on another day; or, from
+   *   another source or import, the same account, direction, amount and day where one of the
+   *   two has no reference.
+   * Two set-based queries per batch, each key an index probe.
+   */
+  private async newTransfers(m: EntityManager, txns: IncomingBankTransaction[], result: BatchResult): Promise<StoredTxn[]> {
+    const key = (...parts: Array<string | number>) => parts.join('\u0000');
+    const refKeys = [...new Map(txns.filter((t) => t.referenceCode).map((t) => [key(t.accountNumber, t.referenceCode!), t])).values()];
+    const existing: Array<{ id: string; source: string; external_id: string; account_number: string; reference_code: string | null; direction: string; amount_vnd: string; day: string }> =
+      await m.query(
+        // One unique-index probe per id; every stored transfer sharing an account's bank reference.
+        `SELECT b.* FROM unnest($1::text[], $2::text[]) AS k(source, external_id)
+         CROSS JOIN LATERAL (SELECT id, source, external_id, account_number, reference_code, direction, amount_vnd::text, business_day::text AS day
+                             FROM bank_transactions WHERE source = k.source AND external_id = k.external_id LIMIT 1) b
+         UNION ALL
+         SELECT b.* FROM unnest($3::text[], $4::text[]) AS k(account_number, reference_code)
+         CROSS JOIN LATERAL (SELECT id, source, external_id, account_number, reference_code, direction, amount_vnd::text, business_day::text AS day
+                             FROM bank_transactions WHERE account_number = k.account_number AND reference_code = k.reference_code LIMIT 100) b`,
+        [txns.map((t) => t.source), txns.map((t) => t.externalId), refKeys.map((t) => t.accountNumber), refKeys.map((t) => t.referenceCode)],
+      );
+    const seenIds = new Set(existing.map((r) => key(r.source, r.external_id)));
+    const identities = new Set<string>();
+    /** (account, reference, direction, amount) → a stored id and its day. */
+    const near = new Map<string, { id: string; day: string }>();
+    for (const r of existing) {
+      if (r.reference_code === null) continue;
+      identities.add(key(r.account_number, r.reference_code, r.direction, r.amount_vnd, r.day));
+      near.set(key(r.account_number, r.reference_code, r.direction, r.amount_vnd), { id: r.id, day: r.day });
+    }
+    const stored: StoredTxn[] = [];
+    for (const t of txns) {
+      const idKey = key(t.source, t.externalId);
+      const day = vietnamDate(t.bookedAt);
+      const identity = t.referenceCode ? key(t.accountNumber, t.referenceCode, t.direction, t.amountVnd, day) : null;
+      if (seenIds.has(idKey) || (identity !== null && identities.has(identity))) {
+        result.ids.push(null);
+        continue;
+      }
+      const id = randomUUID();
+      const row: StoredTxn = { ...t, id };
+      if (t.referenceCode) {
+        const nearKey = key(t.accountNumber, t.referenceCode, t.direction, t.amountVnd);
+        const other = near.get(nearKey);
+        if (other && other.day !== day) row.possibleDuplicateOf = other.id;
+        else if (!other) near.set(nearKey, { id, day });
+        identities.add(identity!);
+      }
+      seenIds.add(idKey);
+      result.ids.push(id);
+      stored.push(row);
+    }
+
+    // Where one report has a bank reference and the other none, only the content can tell.
+    const probe = stored.map((t, i) => ({ t, i })).filter(({ t }) => !t.possibleDuplicateOf && !t.reversal);
+    if (probe.length) {
+      const cols = (withRef: boolean) => {
+        const ps = probe.filter(({ t }) => !!t.referenceCode === withRef);
+        const ts = ps.map(({ t }) => t);
+        return [ps.map(({ i }) => i), ts.map((t) => t.accountNumber), ts.map((t) => vietnamDate(t.bookedAt)), ts.map((t) => t.amountVnd),
+          ts.map((t) => t.direction), ts.map((t) => t.source), ts.map((t) => t.statementImportId ?? null)];
+      };
+      const matches: Array<{ i: number; id: string }> = await m.query(
+        `SELECT k.i, b.id FROM unnest($1::int[], $2::text[], $3::date[], $4::bigint[], $5::text[], $6::text[], $7::uuid[])
+           AS k(i, account_number, day, amount_vnd, direction, source, import_id)
+         CROSS JOIN LATERAL (SELECT id FROM bank_transactions b
+           WHERE b.account_number = k.account_number AND b.business_day = k.day AND b.amount_vnd = k.amount_vnd AND b.reference_code IS NULL
+             AND b.direction = k.direction AND NOT b.reversal AND (b.source <> k.source OR b.statement_import_id IS DISTINCT FROM k.import_id) LIMIT 1) b
+         UNION ALL
+         SELECT k.i, b.id FROM unnest($8::int[], $9::text[], $10::date[], $11::bigint[], $12::text[], $13::text[], $14::uuid[])
+           AS k(i, account_number, day, amount_vnd, direction, source, import_id)
+         CROSS JOIN LATERAL (SELECT id FROM bank_transactions b
+           WHERE b.business_day = k.day AND b.account_number = k.account_number AND b.amount_vnd = k.amount_vnd
+             AND b.direction = k.direction AND NOT b.reversal AND (b.source <> k.source OR b.statement_import_id IS DISTINCT FROM k.import_id) LIMIT 1) b`,
+        [...cols(true), ...cols(false)],
+      );
+      for (const { i, id } of matches) stored[i].possibleDuplicateOf = id;
+    }
+    return stored;
+  }
+
+  /**
+   * A reversal booked by the bank (MT940 RC/RD, camt RvslInd), already stored with outcome
+   * 'reversal'. The reversal of a credit takes that credit back: the credit is found (same
+   * account and amount, and the same bank reference — the reversal's own, or one its memo names —
+   * or a payment reference its memo names), its payment's received amount is reduced, what the
+   * ledger recorded as owed to the buyer for it is reversed by a correcting journal, and its order
+   * is flagged for a person. Nothing is ever paid by a reversal. When the credit cannot be found,
+   * or several could be it, the reversal is flagged for a person. The reversal of a debit gives
+   * money back to the account: recorded, linked to the debit when its reference says which.
+   */
+  private async applyReversal(m: EntityManager, t: StoredTxn, result: BatchResult): Promise<void> {
+    const original = t.direction === 'out' ? 'in' : 'out';
+    const refs = [...new Set([t.referenceCode, ...(t.content.match(/\b[A-Z0-9]{8,30}\b/gi) ?? [])].filter((r): r is string => !!r))];
+    const orderRefs = findReferences(t.content);
+    const candidates: Array<{ id: string; order_id: string | null; stall_id: string | null; outcome: string; amount_to_refund_vnd: string; reference_code: string | null }> =
+      await m.query(
+        `SELECT id, order_id, stall_id, outcome, amount_to_refund_vnd, reference_code FROM bank_transactions
+         WHERE id IN (
+           SELECT id FROM bank_transactions WHERE account_number = $1 AND reference_code = ANY($3::text[]) AND direction = $4
+           UNION
+           SELECT bt.id FROM bank_transactions bt JOIN payments p ON p.order_id = bt.order_id WHERE p.reference = ANY($5::text[]) AND bt.account_number = $1 AND bt.direction = $4)
+           AND amount_vnd = $2 AND NOT reversal AND reversed_by_id IS NULL AND booked_at <= $6 AND id <> $7
+         ORDER BY booked_at DESC LIMIT 2 FOR UPDATE`,
+        [t.accountNumber, t.amountVnd, refs, original, orderRefs, t.bookedAt, t.id],
+      );
+    const flag = async (reason: string) => {
+      result.flagged += 1;
+      await m.query(`UPDATE bank_transactions SET outcome_reason = $2, review_reason = $2 WHERE id = $1`, [t.id, reason]);
+    };
+    const what = t.direction === 'out' ? 'credit it takes back' : 'debit it gives back';
+    if (candidates.length !== 1) {
+      await flag(candidates.length === 0 ? `reversal: the ${what} was not found` : `reversal: several transfers could be the ${what}`);
+      return;
+    }
+    const o = candidates[0];
+    await m.query(`UPDATE bank_transactions SET reversed_by_id = $2 WHERE id = $1`, [o.id, t.id]);
+    await m.query(`UPDATE bank_transactions SET reverses_id = $2, order_id = $3, stall_id = $4, outcome_reason = $5, decided_at = now() WHERE id = $1`, [
+      t.id,
+      o.id,
+      o.order_id,
+      o.stall_id,
+      `reverses bank transaction ${o.id}`,
+    ]);
+    if (t.direction !== 'out') return; // a debit given back: recorded, nothing else to undo
+    const label = `the bank reversed transfer ${o.reference_code ?? o.id} (${t.amountVnd} VND)`;
+    if (o.stall_id) {
+      await flag(`${label}: it was credited to a stall; correct the stall's transactions by hand`);
+      return;
+    }
+    if (!o.order_id) return; // unmatched or ignored: no payment to take back
+    const [order]: Array<{ cooperative_id: string; total_vnd: string; received_vnd: string }> = await m.query(
+      `SELECT o.cooperative_id, o.total_vnd, p.received_vnd FROM orders o JOIN payments p ON p.order_id = o.id WHERE o.id = $1 FOR UPDATE OF o, p`,
+      [o.order_id],
+    );
+    // What the credit added to the payment's received amount: all of it when it paid (in full, in
+    // part or too much); nothing when it came late (then it was only owed back).
+    const added = ['paid', 'overpaid', 'underpaid'].includes(o.outcome) ? t.amountVnd : 0;
+    const received = Math.max(0, Number(order.received_vnd) - added);
+    await m.query(
+      `UPDATE payments SET received_vnd = $2, status = CASE WHEN $2 < amount_vnd AND status = 'succeeded' THEN 'pending' ELSE status END,
+         failure_message = $3, updated_at = now() WHERE order_id = $1`,
+      [o.order_id, received, label],
+    );
+    const owed = Number(o.amount_to_refund_vnd);
+    if (owed > 0) {
+      // What the credit left owed to the buyer (an overpayment, a late transfer) went back with it.
+      await this.ledger.post(m, {
+        kind: 'bank_reversal',
+        sourceType: 'bank_transaction',
+        sourceId: t.id,
+        cooperativeId: order.cooperative_id,
+        memo: `${label}: what it left owed to the buyer is void`,
+        lines: [
+          { account: accounts.buyerRefundsOwed(order.cooperative_id), debitVnd: owed },
+          { account: accounts.dueFromCooperative(order.cooperative_id), creditVnd: owed },
+        ],
+      });
+    }
+    await this.orders.flagForReviewLocked(m, o.order_id, `${label} that paid this order: received ${received} of ${order.total_vnd} VND`);
+    result.flagged += 1;
+    await m.query(`UPDATE bank_transactions SET review_reason = $2 WHERE id = $1`, [t.id, `${label}: order ${o.order_id} flagged for review`]);
   }
 
   /** The orders whose payment carries one of `refs`, locked (FOR UPDATE, in order id order), by reference. */
@@ -260,6 +429,7 @@ export class BankTransactionsService {
           account: { accountNumber: c.account_number, bankBin: c.bank_bin },
         })),
         stallAccounts: stallAccounts.filter((s) => s.accountNumber === t.accountNumber),
+        allowedAccounts: t.allowedAccounts,
       });
       updates.push(await this.apply(m, t, decision, mine, acc, write));
       outcomes[decision.outcome] = (outcomes[decision.outcome] ?? 0) + 1;

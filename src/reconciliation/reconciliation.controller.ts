@@ -1,7 +1,5 @@
 import { Body, Controller, Get, Headers, HttpCode, Inject, Param, Post, Query, Req, Res, StreamableFile } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiBody, ApiConsumes, ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiProduces, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
-import { plainToInstance } from 'class-transformer';
-import { validate } from 'class-validator';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { prefersCsv, receiveFile } from '../common/http.js';
 import { createHash, timingSafeEqual } from 'node:crypto';
@@ -12,13 +10,11 @@ import { ApiConflict, ApiInvalid, ApiMissing, ErrorResponse } from '../common/ap
 import { InvalidInput, Unauthorized, Unavailable } from '../common/errors.js';
 import { PageQuery } from '../common/pagination.js';
 import { UuidParam } from '../common/uuid-param.js';
-import { flattenValidationErrors } from '../common/validation.js';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
 import { BanksService } from '../banks/banks.service.js';
-import { foldVietnamese } from '../common/vn-text.js';
 import { LedgerService } from '../ledger/ledger.service.js';
 import { BankTransactionsService } from './bank-transactions.service.js';
-import { parseVietnamDateTime } from './bank-webhook.js';
+import { parseSepayNotification } from './feeds/providers/sepay.js';
 import {
   BalanceDto,
   BankTransactionDetailDto,
@@ -73,26 +69,13 @@ export class ReconciliationController {
   @ApiUnauthorizedResponse({ type: ErrorResponse })
   async bankWebhook(@Headers('authorization') auth: string | undefined, @Body() body: unknown): Promise<WebhookAckDto> {
     this.checkWebhookKey(auth);
-    const dto = plainToInstance(BankWebhookDto, body ?? {});
-    const errors = await validate(dto, { whitelist: true, forbidNonWhitelisted: false });
-    if (errors.length) throw new InvalidInput(flattenValidationErrors(errors), 'Invalid bank notification');
-    const id = typeof dto.id === 'number' || typeof dto.id === 'string' ? String(dto.id) : '';
-    if (!/^[\w.:-]{1,100}$/.test(id)) throw InvalidInput.field('id', 'must be the provider\'s transaction id');
-    const bookedAt = parseVietnamDateTime(dto.transactionDate);
-    const bank = this.banks.list().find((b) => foldVietnamese(b.shortName) === foldVietnamese(dto.gateway) || foldVietnamese(b.code) === foldVietnamese(dto.gateway));
-    const result = await this.txns.recordOne({
-      source: 'webhook',
-      externalId: `${dto.gateway}:${id}`,
-      gateway: dto.gateway,
-      accountNumber: dto.accountNumber.replace(/[\s.-]/g, ''),
-      bankBin: bank?.bin ?? null,
-      direction: dto.transferType,
-      amountVnd: dto.transferAmount,
-      content: dto.content,
-      referenceCode: dto.referenceCode || null,
-      bookedAt,
-      raw: body,
-    });
+    // The SePay feed's parser: the same body, the same transaction identity (so a transfer reported
+    // here and through a SePay bank feed is stored once).
+    const parsed = parseSepayNotification(body ?? {});
+    if (parsed.kind === 'invalid') throw new InvalidInput(parsed.problems, 'Invalid bank notification');
+    if (parsed.kind !== 'transactions') throw new InvalidInput([{ field: 'body', problem: 'carries no transaction' }]);
+    const { bankName, ...t } = parsed.transactions[0];
+    const result = await this.txns.recordOne({ ...t, bankBin: this.banks.byName(bankName)?.bin ?? null });
     return result.duplicate ? { success: true, duplicate: true } : { success: true, id: result.id!, duplicate: false };
   }
 
@@ -122,7 +105,7 @@ export class ReconciliationController {
   ): Promise<StatementImportDto> {
     const upload = await receiveFile(req, { maxBytes: STATEMENT_MAX_BYTES, to: 'disk' });
     const file = { path: upload.path!, originalname: upload.filename, size: upload.size };
-    const result = await this.imports.start(p, file, { accountNumber: q.accountNumber, format: q.format as StatementFormat | undefined, wait: q.wait === 'true' });
+    const result = await this.imports.start(p, file, { accountNumber: q.accountNumber, format: q.format as StatementFormat | undefined, encoding: q.encoding, wait: q.wait === 'true' });
     res.status(result.status);
     return result.body;
   }

@@ -10,6 +10,7 @@ import { decodeCursor, type Page, pageLimit, toPage } from '../common/pagination
 import { CooperativesService } from '../cooperatives/cooperatives.service.js';
 import { type LedgerJournalView, LedgerService } from '../ledger/ledger.service.js';
 import { BankTransactionsService } from './bank-transactions.service.js';
+import { isForeignFeedSource } from './feeds/foreign-source.js';
 import type { BankTransactionDetailDto, BankTransactionDto, CooperativeTransferDto, ReportDto, ReportLineDto } from './dto/reconciliation.dto.js';
 
 interface TxnRow {
@@ -31,6 +32,11 @@ interface TxnRow {
   amount_applied_vnd: string;
   amount_to_refund_vnd: string;
   received_at: Date;
+  reversal: boolean;
+  reverses_id: string | null;
+  reversed_by_id: string | null;
+  possible_duplicate_of: string | null;
+  review_reason: string | null;
 }
 
 /** The unmatched queue, manual decisions (audited, reversible only by a new decision), reports. */
@@ -143,6 +149,11 @@ export class ReconciliationService {
       const row = await this.load(m, id, true);
       await this.assertMay(p, row);
       if (row.outcome !== 'unmatched') throw this.notOpen(row);
+      // A bank feed's word for an account that is not its owner's pays nothing, by hand neither: the
+      // transfer, if real, reaches the platform through that account's own feed, webhook or statement.
+      if (row.outcome_reason === 'foreign_account' || isForeignFeedSource(row.source)) {
+        throw new Conflict('A bank feed reported this transfer for an account that is not its owner\'s: it cannot pay an order', 'foreign_account');
+      }
       await this.txns.matchToOrder(m, id, orderId);
       await this.audit(m, p, id, 'match', row.outcome, orderId, reason);
     });
@@ -335,6 +346,11 @@ export class ReconciliationService {
       amountAppliedVnd: Number(r.amount_applied_vnd),
       amountToRefundVnd: Number(r.amount_to_refund_vnd),
       receivedAt: new Date(r.received_at).toISOString(),
+      reversal: r.reversal,
+      reversesId: r.reverses_id,
+      reversedById: r.reversed_by_id,
+      possibleDuplicateOf: r.possible_duplicate_of,
+      reviewReason: r.review_reason,
     };
   }
 }

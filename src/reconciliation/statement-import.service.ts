@@ -1,19 +1,28 @@
-import { Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
+import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { createHash } from 'node:crypto';
+import { EventEmitter, once } from 'node:events';
 import { createReadStream } from 'node:fs';
 import { open, rm } from 'node:fs/promises';
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import type { Principal } from '../auth/principal.js';
-import { Clock } from '../common/clock.js';
 import { Forbidden, InvalidInput, NotFound } from '../common/errors.js';
 import { CooperativesService } from '../cooperatives/cooperatives.service.js';
+import { JobsService } from '../jobs/jobs.service.js';
 import { BankTransactionsService, type IncomingBankTransaction } from './bank-transactions.service.js';
 import type { StatementImportDto } from './dto/reconciliation.dto.js';
-import { DETECT_BYTES, detectStatementFormat, parseStatement, type StatementFormat, type StatementLine } from './statements/index.js';
+import { DETECT_BYTES, detectStatementFormat, parseStatement, type StatementFormat, type StatementLine, type TextEncoding } from './statements/index.js';
+import { Clock, vietnamDate } from '../common/clock.js';
 
 const BATCH = 1000;
-const STALE_MS = 120_000;
+/** The job queue (src/jobs) that runs imports. */
+export const STATEMENT_IMPORT_QUEUE = 'statement-import';
+/** Size of the pieces the uploaded file is kept in (statement_files). */
+const CHUNK_BYTES = 1024 * 1024;
+/** An import started this many times without finishing (its process died each time) ends failed. */
+export const MAX_IMPORT_ATTEMPTS = 8;
+
+type ReadOptions = { accountNumber?: string; encoding?: TextEncoding };
 
 interface ImportRow {
   id: string;
@@ -27,41 +36,66 @@ interface ImportRow {
   duplicates: number;
   matched: number;
   unmatched: number;
+  skipped: number;
+  flagged: number;
+  reversals: number;
+  encoding: string | null;
   error: string | null;
   error_line: number | null;
+  attempts: number;
   created_at: Date;
   heartbeat_at: Date;
   finished_at: Date | null;
 }
 
+/** Why an import stopped without failing: this instance is shutting down (the job is retried). */
+class ImportPaused extends Error {}
+
 /**
- * Statement imports (POST /reconciliation/statements). The upload is spooled to a temporary file,
- * read once to validate every line (a bad file is a 400 naming the line, and changes nothing), then
- * imported in batches of 1,000 lines, each stored and matched in one transaction. Every line has a
- * stable key (the bank's id, or a content hash with its occurrence number), so importing the same
- * file again adds nothing, and an import killed mid-way can simply be run again: it ends in exactly
- * the state an uninterrupted import reaches.
+ * Statement imports (POST /reconciliation/statements), durable across processes.
+ *
+ * 1. The request: the upload (spooled to a temporary file by the controller) is read once to
+ *    validate every line — a bad file is a 400 naming the line and changes nothing — then, in one
+ *    transaction, the import row, the file itself (1 MiB pieces in statement_files, where every
+ *    instance can read it) and a job on the queue are written. Answer 202 (or, with ?wait=true, 201
+ *    once the import has ended).
+ * 2. The job (any instance with background work): holds the import's lease (src/jobs), reads the
+ *    file back from the database and stores and matches it in batches of 1,000 lines, each batch in
+ *    one transaction together with the import's progress (lines_read). Every line has a stable key,
+ *    so a batch is never stored twice.
+ * 3. A process that dies mid-import (kill -9, OOM) loses its lease with its connections; the
+ *    recovery sweep hands the import out again and the next run resumes after the last committed
+ *    batch. An import that cannot finish (its file is gone, or it was started MAX_IMPORT_ATTEMPTS
+ *    times) ends `failed` with the reason; nobody has to upload the file again.
  */
 @Injectable()
-export class StatementImportService implements OnModuleDestroy {
+export class StatementImportService implements OnModuleInit {
   private readonly log = new Logger(StatementImportService.name);
-  private readonly running = new Set<Promise<void>>();
+  /** Emits the id of an import that ended in this process (wait=true answers without polling). */
+  private readonly ended = new EventEmitter().setMaxListeners(0);
 
   constructor(
     @InjectDataSource() private readonly ds: DataSource,
     private readonly txns: BankTransactionsService,
     private readonly cooperatives: CooperativesService,
     private readonly clock: Clock,
+    private readonly jobs: JobsService,
   ) {}
 
-  async onModuleDestroy(): Promise<void> {
-    await Promise.allSettled([...this.running]);
+  onModuleInit(): void {
+    void this.jobs.register<{ importId: string }>({
+      name: STATEMENT_IMPORT_QUEUE,
+      handler: (d, ctx) => this.runJob(d.importId, ctx.signal),
+      recover: () => this.owed(),
+      retryLimit: MAX_IMPORT_ATTEMPTS,
+      retryDelaySeconds: 5,
+    });
   }
 
   async start(
     p: Principal,
     file: { path: string; originalname: string; size: number },
-    opts: { accountNumber?: string; format?: StatementFormat; wait: boolean },
+    opts: { accountNumber?: string; format?: StatementFormat; encoding?: TextEncoding; wait: boolean },
   ): Promise<{ status: number; body: StatementImportDto }> {
     try {
       let account = opts.accountNumber;
@@ -73,29 +107,30 @@ export class StatementImportService implements OnModuleDestroy {
         throw new Forbidden('Only admins and cooperatives import statements');
       }
       const format = opts.format ?? detectStatementFormat(await this.head(file.path), file.originalname);
-      const { sha256, lines, accounts } = await this.validate(file.path, format, account);
+      const read: ReadOptions = { accountNumber: account, encoding: opts.encoding };
+      const { sha256, lines, accounts } = await this.validate(file.path, format, read);
       if (p.role === 'cooperative' && [...accounts].some((a) => a !== account)) {
         throw new Forbidden('The statement holds transactions of another account than yours');
       }
-      const [row]: ImportRow[] = await this.ds.query(
-        `INSERT INTO statement_imports (filename, format, account_number, sha256, size_bytes, status, created_by, created_at, heartbeat_at)
-         VALUES ($1, $2, $3, $4, $5, 'processing', $6, $7, $7) RETURNING *`,
-        [file.originalname.slice(0, 200), format, account ?? ([...accounts][0] ?? null), sha256, file.size, p.keyId, this.clock.now()],
-      );
-      this.log.log(`statement import ${row.id}: ${lines} lines of ${format} (${file.originalname})`);
-      const job = this.run(row.id, file.path, format, account).finally(() => {
-        this.running.delete(job);
-        void rm(file.path, { force: true });
+      const row = await this.ds.transaction(async (m) => {
+        const [r]: ImportRow[] = await m.query(
+          `INSERT INTO statement_imports (filename, format, account_number, sha256, size_bytes, status, created_by, created_at, heartbeat_at, encoding)
+           VALUES ($1, $2, $3, $4, $5, 'processing', $6, $7, $7, $8) RETURNING *`,
+          [file.originalname.slice(0, 200), format, account ?? ([...accounts][0] ?? null), sha256, file.size, p.keyId, this.clock.now(), opts.encoding ?? null],
+        );
+        await this.keepFile(m, r.id, file.path);
+        await this.jobs.send(STATEMENT_IMPORT_QUEUE, { importId: r.id }, { singletonKey: r.id, manager: m });
+        return r;
       });
-      this.running.add(job);
+      this.jobs.wake(STATEMENT_IMPORT_QUEUE);
+      this.log.log(`statement import ${row.id}: ${lines} lines of ${format} (${file.originalname}) queued`);
       if (opts.wait) {
-        await job;
+        await this.untilEnded(row.id);
         return { status: 201, body: await this.get(p, row.id) };
       }
       return { status: 202, body: this.view(row) };
-    } catch (e) {
+    } finally {
       await rm(file.path, { force: true });
-      throw e;
     }
   }
 
@@ -111,13 +146,13 @@ export class StatementImportService implements OnModuleDestroy {
   }
 
   /** First pass: every line must parse; nothing is written. */
-  private async validate(path: string, format: StatementFormat, account?: string) {
+  private async validate(path: string, format: StatementFormat, read: ReadOptions) {
     const hash = createHash('sha256');
     const stream = createReadStream(path);
     stream.on('data', (c) => hash.update(c));
     let lines = 0;
     const accounts = new Set<string>();
-    for await (const line of parseStatement(stream, format, { accountNumber: account })) {
+    for await (const line of parseStatement(stream, format, read)) {
       lines += 1;
       accounts.add(line.accountNumber);
     }
@@ -125,22 +160,123 @@ export class StatementImportService implements OnModuleDestroy {
     return { sha256: hash.digest('hex'), lines, accounts };
   }
 
+  /** Copies the spooled upload into statement_files, in the transaction that creates the import. */
+  private async keepFile(m: EntityManager, importId: string, path: string): Promise<void> {
+    let seq = 0;
+    for await (const chunk of createReadStream(path, { highWaterMark: CHUNK_BYTES })) {
+      await m.query(`INSERT INTO statement_files (import_id, seq, bytes) VALUES ($1, $2, $3)`, [importId, seq++, chunk]);
+    }
+  }
+
+  /** The kept file, piece by piece (one piece in memory at a time). */
+  private async *fileOf(importId: string): AsyncGenerator<Buffer> {
+    for (let seq = 0; ; seq++) {
+      const rows: Array<{ bytes: Buffer }> = await this.ds.query(`SELECT bytes FROM statement_files WHERE import_id = $1 AND seq = $2`, [importId, seq]);
+      if (!rows.length) return;
+      yield rows[0].bytes;
+    }
+  }
+
+  /** Resolves once the import has ended (completed or failed), in this process or another. */
+  private async untilEnded(id: string): Promise<void> {
+    for (;;) {
+      const [r]: Array<{ status: string }> = await this.ds.query(`SELECT status FROM statement_imports WHERE id = $1`, [id]);
+      if (!r || r.status !== 'processing') return;
+      const ac = new AbortController();
+      const timer = setTimeout(() => ac.abort(), 500);
+      try {
+        await once(this.ended, id, { signal: ac.signal });
+      } catch {
+        /* poll again: another instance may run it */
+      } finally {
+        clearTimeout(timer);
+      }
+    }
+  }
+
   /**
-   * Second pass: store and match, batch by batch, one after the other. The next batch is parsed
-   * while the previous one is being written (the parser and the database work at the same time);
-   * a batch is only written once the one before it has committed.
+   * Imports that are owed work (for the recovery sweep, which skips those a live process holds; one
+   * still queued keeps its single queued job).
    */
-  private async run(id: string, path: string, format: StatementFormat, account?: string): Promise<void> {
+  private async owed(): Promise<Array<{ key: string; data: { importId: string } }>> {
+    const rows: Array<{ id: string }> = await this.ds.query(
+      `SELECT id FROM statement_imports WHERE status = 'processing' ORDER BY heartbeat_at LIMIT 100`,
+    );
+    return rows.map((r) => ({ key: r.id, data: { importId: r.id } }));
+  }
+
+  /** The job: runs the import under its lease; a second delivery while a live process runs it is a no-op. */
+  async runJob(importId: string, signal: AbortSignal): Promise<void> {
+    const r = await this.jobs.lease(STATEMENT_IMPORT_QUEUE, importId, () => this.resume(importId, signal));
+    if (!r.held) this.log.debug(`statement import ${importId}: another process is running it`);
+  }
+
+  private async resume(id: string, signal: AbortSignal): Promise<void> {
+    const [[row]]: [ImportRow[], number] = await this.ds.query(
+      `UPDATE statement_imports SET attempts = attempts + 1, heartbeat_at = $2 WHERE id = $1 AND status = 'processing' RETURNING *`,
+      [id, this.clock.now()],
+    );
+    if (!row) return; // ended already (or unknown)
+    if (row.attempts > MAX_IMPORT_ATTEMPTS) {
+      await this.fail(id, `the import was started ${MAX_IMPORT_ATTEMPTS} times without finishing (the process running it stopped each time); ${row.lines_read} lines were stored, the rest were not`, null);
+      return;
+    }
+    const [{ pieces }] = await this.ds.query(`SELECT count(*)::int AS pieces FROM statement_files WHERE import_id = $1`, [id]);
+    if (!pieces) {
+      await this.fail(id, `the uploaded file is no longer available; ${row.lines_read} lines were stored`, null);
+      return;
+    }
+    if (row.lines_read) this.log.warn(`statement import ${id}: resuming after ${row.lines_read} lines (attempt ${row.attempts})`);
+    try {
+      await this.run(row, signal);
+    } catch (e) {
+      if (e instanceof ImportPaused) throw e; // retried by the queue, or handed out by the sweep
+      this.log.error({ err: e }, `statement import ${id} failed`);
+      const lineNo = (e as { lineNo?: number }).lineNo ?? null;
+      await this.fail(id, e instanceof Error ? e.message.slice(0, 500) : String(e), lineNo);
+    }
+  }
+
+  private async fail(id: string, reason: string, lineNo: number | null): Promise<void> {
+    await this.ds.transaction(async (m) => {
+      await m.query(`UPDATE statement_imports SET status = 'failed', error = $2, error_line = $3, finished_at = $4, heartbeat_at = $4 WHERE id = $1`, [
+        id,
+        reason,
+        lineNo,
+        this.clock.now(),
+      ]);
+      await m.query(`DELETE FROM statement_files WHERE import_id = $1`, [id]);
+    });
+    this.log.error(`statement import ${id} failed: ${reason}`);
+    this.ended.emit(id);
+  }
+
+  /**
+   * Stores and matches the lines after the last committed batch, batch by batch. The next batch is
+   * parsed while the previous one is being written (the parser and the database work at the same
+   * time); a batch is only written once the one before it has committed. Lines before
+   * `row.lines_read` are parsed again (their keys number repeated lines) but not written.
+   */
+  private async run(row: ImportRow, signal: AbortSignal): Promise<void> {
+    const id = row.id;
+    // The options the request validated with (the encoding only when it was forced).
+    const read: ReadOptions = { accountNumber: row.account_number ?? undefined, encoding: (row.encoding ?? undefined) as TextEncoding | undefined };
     const occurrences = new Map<string, number>();
     let batch: IncomingBankTransaction[] = [];
+    let skipped = 0;
     const write = async (txns: IncomingBankTransaction[]) => {
+      const zeroLines = skipped;
+      skipped = 0;
       await this.ds.transaction(async (m) => {
         const r = await this.txns.ingest(m, txns);
-        const matched = txns.length - r.duplicates - (r.outcomes.unmatched ?? 0) - (r.outcomes.outgoing ?? 0);
+        const matched = r.inserted - (r.outcomes.unmatched ?? 0) - (r.outcomes.outgoing ?? 0) - (r.outcomes.reversal ?? 0);
+        // lines_read counts every line parsed up to this batch (zero lines included): a resumed run
+        // skips exactly that many.
         await m.query(
           `UPDATE statement_imports SET lines_read = lines_read + $2, inserted = inserted + $3, duplicates = duplicates + $4,
-             matched = matched + $5, unmatched = unmatched + $6, heartbeat_at = $7 WHERE id = $1`,
-          [id, txns.length, r.inserted, r.duplicates, matched, r.outcomes.unmatched ?? 0, this.clock.now()],
+             matched = matched + $5, unmatched = unmatched + $6, heartbeat_at = $7, skipped = skipped + $8, flagged = flagged + $9,
+             reversals = reversals + $10 WHERE id = $1`,
+          [id, txns.length + zeroLines, r.inserted, r.duplicates, matched, r.outcomes.unmatched ?? 0, this.clock.now(), zeroLines, r.flagged, r.reversals],
         );
       });
     };
@@ -149,38 +285,44 @@ export class StatementImportService implements OnModuleDestroy {
       const txns = batch;
       batch = [];
       if (inFlight) await inFlight; // the previous batch has committed (or its error is thrown here)
+      if (signal.aborted) throw new ImportPaused('this instance is shutting down');
       inFlight = write(txns);
       inFlight.catch(() => undefined); // awaited before the next batch or at the end; not unhandled meanwhile
     };
+    let seen = 0;
     try {
-      for await (const line of parseStatement(createReadStream(path), format, { accountNumber: account })) {
-        batch.push(this.toTransaction(line, id, occurrences));
+      for await (const line of parseStatement(this.fileOf(id), row.format, read)) {
+        // A zero-amount line (a waived fee, a notice) moves no money: counted, not stored.
+        const txn = line.amountVnd === 0 ? null : this.toTransaction(line, id, occurrences);
+        if (++seen <= row.lines_read) continue; // committed by an earlier run
+        if (txn) batch.push(txn);
+        else skipped++;
         if (batch.length >= BATCH) await flush();
       }
-      if (batch.length) await flush();
+      if (batch.length || skipped) await flush();
       if (inFlight) await inFlight;
-      await this.ds.query(`UPDATE statement_imports SET status = 'completed', finished_at = $2, heartbeat_at = $2 WHERE id = $1`, [id, this.clock.now()]);
     } catch (e) {
-      // A batch still being written finishes (commits or rolls back) before the failure is recorded.
+      // A batch still being written finishes (commits or rolls back) before the failure is handled.
       if (inFlight) await (inFlight as Promise<void>).catch(() => undefined);
-      this.log.error({ err: e }, `statement import ${id} failed`);
-      const lineNo = (e as { lineNo?: number }).lineNo ?? null;
-      await this.ds
-        .query(`UPDATE statement_imports SET status = 'failed', error = $2, error_line = $3, finished_at = $4 WHERE id = $1`, [
-          id,
-          e instanceof Error ? e.message.slice(0, 500) : String(e),
-          lineNo,
-          this.clock.now(),
-        ])
-        .catch(() => undefined);
+      throw e;
     }
+    await this.ds.transaction(async (m) => {
+      await m.query(`UPDATE statement_imports SET status = 'completed', finished_at = $2, heartbeat_at = $2 WHERE id = $1`, [id, this.clock.now()]);
+      await m.query(`DELETE FROM statement_files WHERE import_id = $1`, [id]);
+    });
+    this.ended.emit(id);
   }
 
-  /** A stable key per line: the bank's id, else a content hash numbered by occurrence in the file. */
+  /**
+   * A stable key per line (the transfer's identity, README "What is one transfer"): with a bank
+   * reference, the account, reference, direction, amount and business day; without one, a hash of
+   * the line's content numbered by its occurrence in the file (the n-th identical line is the n-th
+   * transfer).
+   */
   toTransaction(line: StatementLine, importId: string, occurrences: Map<string, number>): IncomingBankTransaction {
     let externalId: string;
     if (line.bankTransactionId) {
-      externalId = `${line.accountNumber}:${line.bankTransactionId}`;
+      externalId = `${line.accountNumber}:${line.bankTransactionId}:${line.direction}:${line.amountVnd}:${vietnamDate(line.bookedAt)}`;
     } else {
       const h = createHash('sha256')
         .update(`${line.accountNumber}|${line.bookedAt.toISOString()}|${line.direction}|${line.amountVnd}|${line.description}`)
@@ -203,6 +345,7 @@ export class StatementImportService implements OnModuleDestroy {
       counterpartyAccount: line.counterpartyAccount ?? null,
       bookedAt: line.bookedAt,
       statementImportId: importId,
+      reversal: line.reversal === true,
     };
   }
 
@@ -219,20 +362,23 @@ export class StatementImportService implements OnModuleDestroy {
   }
 
   private view(r: ImportRow): StatementImportDto {
-    const stale = r.status === 'processing' && this.clock.now().getTime() - new Date(r.heartbeat_at).getTime() > STALE_MS;
     return {
       id: r.id,
       filename: r.filename,
       format: r.format,
       accountNumber: r.account_number,
       sha256: r.sha256,
-      status: stale ? 'interrupted' : r.status,
+      status: r.status,
       linesRead: r.lines_read,
       inserted: r.inserted,
       duplicates: r.duplicates,
       matched: r.matched,
       unmatched: r.unmatched,
-      error: stale ? 'the import stopped (instance restarted?); upload the file again: lines already stored are skipped' : r.error,
+      skipped: r.skipped,
+      flagged: r.flagged,
+      reversals: r.reversals,
+      encoding: r.encoding,
+      error: r.error,
       errorLine: r.error_line,
       createdAt: new Date(r.created_at).toISOString(),
       finishedAt: r.finished_at ? new Date(r.finished_at).toISOString() : null,

@@ -32,6 +32,15 @@ export async function createCooperative(t: TestApp, overrides: Record<string, un
   return { id: res.body.id, key: key.body.key, body: res.body };
 }
 
+/** A second cooperative, at another bank (MB), for tests that need two. */
+export const SECOND_COOPERATIVE = {
+  taxCode: VALID_TAX_CODES[1],
+  name: 'HTX Nước mắm Phú Quốc',
+  provinceCode: '91',
+  communeCode: '31078',
+  bankAccount: { bankBin: '970422', accountNumber: '0881000123456', accountName: 'HTX Nuoc mam Phu Quoc' },
+};
+
 let skuSeq = 0;
 
 export function productBody(overrides: Record<string, unknown> = {}): Record<string, unknown> {
@@ -64,4 +73,19 @@ export function buyer(overrides: Record<string, unknown> = {}): Record<string, u
     address: { provinceCode: '66', communeCode: '24133', line: '12 Lê Duẩn' },
     ...overrides,
   };
+}
+
+export interface VietqrOrder {
+  id: string;
+  code: string;
+  totalVnd: number;
+  accessToken: string;
+  payment: { reference: string };
+}
+
+/** A product of `coop` and an order of `qty` of it paid by VietQR (pending payment). */
+export async function vietqrOrder(t: TestApp, coop: CreatedCooperative, price = 185000, qty = 2): Promise<VietqrOrder> {
+  const p = await createProduct(t, coop.key, { priceVnd: price, stockQty: 50 });
+  const res = await t.http.post('/checkout').send({ buyer: buyer(), items: [{ productId: p, qty }], paymentMethod: 'vietqr' }).expect(201);
+  return res.body.orders[0];
 }

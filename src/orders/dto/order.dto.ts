@@ -43,6 +43,11 @@ export class OrderBuyerDto {
   @ApiProperty({ type: AddressDto }) address!: AddressDto;
 }
 
+export class OrderReviewDto {
+  @ApiProperty({ example: 'the bank reversed transfer FT24306000000301 (200,000 VND) that paid this order' }) reason!: string;
+  @ApiProperty({ format: 'date-time' }) flaggedAt!: string;
+}
+
 export class OrderDto {
   @ApiProperty({ format: 'uuid' }) id!: string;
   @ApiProperty({ example: 'DH261127-7K4M9P' }) code!: string;
@@ -57,6 +62,8 @@ export class OrderDto {
   @ApiProperty({ format: 'date-time' }) createdAt!: string;
   @ApiProperty({ format: 'date-time' }) updatedAt!: string;
   @ApiProperty({ format: 'date-time', nullable: true, type: String }) paidAt!: string | null;
+  @ApiProperty({ type: OrderReviewDto, nullable: true, description: 'set when a person must look at the order (e.g. the bank took back the transfer that paid it)' })
+  review!: OrderReviewDto | null;
 }
 
 export class CheckoutOrderDto extends OrderDto {

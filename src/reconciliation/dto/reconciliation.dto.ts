@@ -2,10 +2,12 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsNotEmpty, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min } from 'class-validator';
 import { PageQuery } from '../../common/pagination.js';
+import { TEXT_ENCODINGS, type TextEncoding } from '../statements/text-stream.js';
 
 /**
- * The bank-notification payload (SePay-style). Validated by hand in the controller with unknown
- * fields allowed: a provider adding a field must not turn every delivery into a 400 it retries forever.
+ * The bank-notification payload (SePay-style), for the API docs. Validated by the SePay feed
+ * strategy (feeds/providers/sepay.ts) with unknown fields allowed: a provider adding a field must not
+ * turn every delivery into a 400 it retries forever.
  */
 export class BankWebhookDto {
   @ApiProperty({ example: 92704, description: 'the provider\'s transaction id (with gateway: the dedup key)' })
@@ -82,16 +84,22 @@ export class BankTransactionDto {
   @ApiProperty({ nullable: true, type: String }) referenceCode!: string | null;
   @ApiProperty({ format: 'date-time' }) bookedAt!: string;
   @ApiProperty({ example: '2026-11-27' }) businessDay!: string;
-  @ApiProperty({ enum: ['pending', 'paid', 'underpaid', 'overpaid', 'late', 'stall_credit', 'unmatched', 'ignored', 'outgoing'] }) outcome!: string;
+  @ApiProperty({ enum: ['pending', 'paid', 'underpaid', 'overpaid', 'late', 'stall_credit', 'unmatched', 'ignored', 'outgoing', 'reversal'] }) outcome!: string;
   @ApiProperty({ nullable: true, type: String }) outcomeReason!: string | null;
   @ApiProperty({ nullable: true, type: String, format: 'uuid' }) orderId!: string | null;
   @ApiProperty({ nullable: true, type: String, format: 'uuid' }) stallId!: string | null;
   @ApiProperty() amountAppliedVnd!: number;
   @ApiProperty() amountToRefundVnd!: number;
   @ApiProperty({ format: 'date-time' }) receivedAt!: string;
+  @ApiProperty({ description: 'the bank booked this as the reversal of an earlier entry' }) reversal!: boolean;
+  @ApiProperty({ nullable: true, type: String, format: 'uuid', description: 'the transfer this reversal takes back (or gives back)' }) reversesId!: string | null;
+  @ApiProperty({ nullable: true, type: String, format: 'uuid', description: 'the reversal that took this transfer back' }) reversedById!: string | null;
+  @ApiProperty({ nullable: true, type: String, format: 'uuid', description: 'kept, but maybe the same transfer as this one: a person decides' })
+  possibleDuplicateOf!: string | null;
+  @ApiProperty({ nullable: true, type: String, description: 'why a person must look at this transfer, else null' }) reviewReason!: string | null;
 }
 
-export const TRANSFER_OUTCOMES = ['pending', 'paid', 'underpaid', 'overpaid', 'late', 'stall_credit', 'unmatched', 'ignored'] as const;
+export const TRANSFER_OUTCOMES = ['pending', 'paid', 'underpaid', 'overpaid', 'late', 'stall_credit', 'unmatched', 'ignored', 'reversal'] as const;
 
 export class CooperativeTransferQuery extends PageQuery {
   @ApiPropertyOptional({ enum: TRANSFER_OUTCOMES, description: 'only transfers with this outcome' })
@@ -222,10 +230,20 @@ export class StatementImportQuery {
   @Matches(/^\d{4,19}$/, { message: 'accountNumber must be digits' })
   accountNumber?: string;
 
-  @ApiPropertyOptional({ enum: ['csv', 'camt053', 'camt054', 'mt940'], description: 'detected from the content when absent' })
+  @ApiPropertyOptional({ enum: ['csv', 'camt053', 'camt054', 'mt940', 'xlsx', 'xls'], description: 'detected from the content when absent' })
   @IsOptional()
-  @IsIn(['csv', 'camt053', 'camt054', 'mt940'])
+  @IsIn(['csv', 'camt053', 'camt054', 'mt940', 'xlsx', 'xls'])
   format?: string;
+
+  @ApiPropertyOptional({
+    enum: TEXT_ENCODINGS,
+    description:
+      'the text encoding of a CSV or MT940 file (camt too), when detection gets it wrong: UTF-8 (default; a BOM is honoured), UTF-16, ' +
+      'Windows-1258 (Vietnamese), Windows-1250/1252, ISO-8859-1. Without it, a file that is not UTF-8 is read in the code page its letters point to.',
+  })
+  @IsOptional()
+  @IsIn(TEXT_ENCODINGS, { message: `encoding must be one of ${TEXT_ENCODINGS.join(', ')}` })
+  encoding?: TextEncoding;
 
   @ApiPropertyOptional({ description: '"true": answer when the import has finished (default: 202 at once)' })
   @IsOptional()
@@ -245,6 +263,11 @@ export class StatementImportDto {
   @ApiProperty() duplicates!: number;
   @ApiProperty() matched!: number;
   @ApiProperty() unmatched!: number;
+  @ApiProperty({ description: 'zero-amount lines (waived fees, notices): read, not stored' }) skipped!: number;
+  @ApiProperty({ description: 'stored but flagged for a person: possible duplicates of a stored transfer, reversals whose credit was not found, orders a reversal took money from' })
+  flagged!: number;
+  @ApiProperty({ description: 'reversals the bank booked (never payments)' }) reversals!: number;
+  @ApiProperty({ nullable: true, type: String, description: 'the encoding named with ?encoding=, else null (detected)' }) encoding!: string | null;
   @ApiProperty({ nullable: true, type: String }) error!: string | null;
   @ApiProperty({ nullable: true, type: Number }) errorLine!: number | null;
   @ApiProperty({ format: 'date-time' }) createdAt!: string;

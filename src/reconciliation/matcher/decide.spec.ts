@@ -146,6 +146,33 @@ describe('decide', () => {
       input({ transaction: { ...credit(450_000), direction: 'out' } }),
       { outcome: 'ignored_outgoing' },
     ],
+    // A reporter that speaks only for some accounts (a bank feed and its owner's accounts)
+    [
+      'credit to an allowed account → decided as usual',
+      input({ allowedAccounts: [OTHER_COOP, COOP] }),
+      { outcome: 'paid', orderId: 'order-1', receivedVnd: 450_000 },
+    ],
+    [
+      'credit to another account → unmatched foreign_account, even naming an order on that account',
+      input({ allowedAccounts: [OTHER_COOP] }),
+      { outcome: 'unmatched', reason: 'foreign_account' },
+    ],
+    [
+      'credit to a stall account the reporter does not speak for → foreign_account, no stall credit',
+      input({ transaction: credit(90_000, STALL), candidates: [], allowedAccounts: [COOP] }),
+      { outcome: 'unmatched', reason: 'foreign_account' },
+    ],
+    [
+      'same number at another bank than the allowed one → foreign_account',
+      input({ allowedAccounts: [{ accountNumber: COOP.accountNumber, bankBin: '970436' }] }),
+      { outcome: 'unmatched', reason: 'foreign_account' },
+    ],
+    ['no allowed account at all → foreign_account', input({ allowedAccounts: [] }), { outcome: 'unmatched', reason: 'foreign_account' }],
+    [
+      'outgoing from a foreign account → still ignored as outgoing',
+      input({ transaction: { ...credit(450_000), direction: 'out' }, allowedAccounts: [OTHER_COOP] }),
+      { outcome: 'ignored_outgoing' },
+    ],
     ...[0, -450_000, 450_000.5, Number.NaN, 2 ** 53].map((amount): [string, DecideInput, Decision] => [
       `amount ${amount} → unmatched invalid_amount`,
       input({ transaction: credit(amount) }),

@@ -7,7 +7,9 @@
  *
  * Rules, in order:
  * 1. `direction: 'out'` → `ignored_outgoing`. A non-positive or non-integer amount → `unmatched`
- *    (`invalid_amount`).
+ *    (`invalid_amount`). When the reporter speaks only for some accounts (`allowedAccounts`: a
+ *    bank feed speaks for its owner's accounts), a credit to any other account → `unmatched`
+ *    (`foreign_account`): it pays nothing and credits no stall, whatever its memo names.
  * 2. Candidates are deduplicated by orderId (a memo may repeat the code). Only orders whose
  *    cooperative account is the credited account can be paid by this transfer (same account
  *    number, ignoring spaces/dots/dashes; same bank BIN when both sides give one).
@@ -64,9 +66,11 @@ export interface DecideInput {
   transaction: IncomingTransaction;
   candidates: readonly CandidateOrder[];
   stallAccounts: readonly StallAccount[];
+  /** The accounts the reporter may speak for; absent = any (the platform webhook, statements). */
+  allowedAccounts?: readonly BankAccountRef[] | null;
 }
 
-export type UnmatchedReason = 'no_reference' | 'wrong_account' | 'ambiguous' | 'invalid_amount';
+export type UnmatchedReason = 'no_reference' | 'wrong_account' | 'ambiguous' | 'invalid_amount' | 'foreign_account';
 export type LateReason = 'order_expired' | 'order_cancelled' | 'order_refunded' | 'already_paid';
 
 export type Decision =
@@ -100,10 +104,16 @@ export function sameAccount(a: BankAccountRef, b: BankAccountRef): boolean {
   return !a.bankBin || !b.bankBin || a.bankBin.trim() === b.bankBin.trim();
 }
 
-export function decide({ transaction, candidates, stallAccounts }: DecideInput): Decision {
+/** Whether `account` is one of `allowed` (sameAccount). */
+export function isAllowedAccount(account: BankAccountRef, allowed: readonly BankAccountRef[]): boolean {
+  return allowed.some((a) => sameAccount(account, a));
+}
+
+export function decide({ transaction, candidates, stallAccounts, allowedAccounts }: DecideInput): Decision {
   if (transaction.direction === 'out') return { outcome: 'ignored_outgoing' };
   const amount = transaction.amountVnd;
   if (!Number.isSafeInteger(amount) || amount <= 0) return { outcome: 'unmatched', reason: 'invalid_amount' };
+  if (allowedAccounts && !isAllowedAccount(transaction, allowedAccounts)) return { outcome: 'unmatched', reason: 'foreign_account' };
 
   const orders = [...new Map(candidates.map((c) => [c.orderId, c])).values()];
   const onAccount = orders.filter((o) => sameAccount(transaction, o.account));

@@ -4,26 +4,39 @@
  * are kept as small trees; everything else is dropped as it passes. Pure apart from reading
  * the given stream.
  *
+ * Versions .001.02 to .001.08 differ in where they put the same facts (`Sts` as text or `Sts/Cd`,
+ * `RltdPties/Dbtr/Nm` or `Dbtr/Pty/Nm`, `TxDtls/AmtDtls/TxAmt/Amt` or `TxDtls/Amt`): both are read.
+ * Several `Stmt`/`Ntfctn` per message, each with its own account and balances.
+ *
+ * Balances: the opening booked balance (`Bal` of type OPBD, else PRCD) plus the booked entries
+ * must equal the closing booked balance (CLBD), else the file is refused naming the closing
+ * balance's line (a statement without both, e.g. a camt.054, is not checked).
+ *
  * Per <Ntry> (booked entries only: `Sts` other than BOOK — pending, info — is skipped):
  * - `CdtDbtInd` CRDT → in, DBIT → out; `Amt@Ccy` must be VND, the amount a whole number.
  * - bookedAt: `BookgDt/DtTm`, `BookgDt/Dt`, else `ValDt` (+07:00 when no zone is written).
- * - A batched entry (several `NtryDtls/TxDtls`) yields one record per TxDtls, with the TxDtls
- *   amount (`Amt` or `AmtDtls/TxAmt/Amt`); their sum must equal the entry's amount.
+ * - A batched entry (several `NtryDtls/TxDtls`) whose transactions carry their own amounts (`Amt`
+ *   or `AmtDtls/TxAmt/Amt`) yields one record per TxDtls (their sum must equal the entry's
+ *   amount); when they do not, it yields one record with the entry's amount.
+ * - `RvslInd` true: a reversal (CRDT gives back a debit, DBIT takes back a credit).
+ * - A zero amount is read (amountVnd 0: the import counts it and stores nothing).
  * - bankTransactionId: single entry — `AcctSvcrRef`, `TxDtls/Refs/AcctSvcrRef`, `NtryRef`,
  *   `Refs/TxId`, `Refs/EndToEndId` (not NOTPROVIDED), first present. Batched — the TxDtls's own
  *   `AcctSvcrRef` or `TxId`, else `<entry ref>/<n>` (n = its 1-based position in the entry, so
- *   every record of the batch stays distinct and stable), else its `EndToEndId`.
+ *   every record of the batch stays distinct and stable), else its `EndToEndId`; an own reference
+ *   two transactions of the batch share gets `/<n>` too.
  * - description: `RmtInf/Ustrd` joined with spaces, else `AddtlTxInf`, else `AddtlNtryInf`.
  * - counterparty: `RltdPties/Dbtr` (in) or `Cdtr` (out): `Nm` or `Pty/Nm`, `…Acct/Id/Othr/Id` or
  *   `IBAN`; BIN from `RltdAgts/DbtrAgt|CdtrAgt/FinInstnId/ClrSysMmbId/MmbId` when 6 digits.
- * - account: `Stmt/Acct` (camt.053) or `Ntfctn/Acct` (camt.054) `Id/Othr/Id` (or `Id/IBAN`).
+ * - account: `Stmt/Acct` (camt.053) or `Ntfctn/Acct` (camt.054) `Id/Othr/Id`, or `Id/IBAN` (checked;
+ *   it stands for the requested account when that account is its tail).
  */
 import { StatementFormatError, type StatementLine } from './statement-line.js';
-import { type ByteSource, TextDecodeProblem, decodeText, destroySource } from './text-stream.js';
-import { asBankBin, formatVndPlain, parseAccountNumber, parseDecimalVnd, parseStatementDate, requestedAccount } from './values.js';
+import { type ByteSource, type DecodeOptions, TextDecodeProblem, decodeText, destroySource } from './text-stream.js';
+import { asBankBin, formatVndPlain, ibanAccount, parseAccountNumber, parseDecimalVnd, parseStatementDate, requestedAccount } from './values.js';
 import { type XmlEvent, XmlSyntaxError, XmlTokenizer, localName } from './xml-tokenizer.js';
 
-export interface CamtStatementOptions {
+export interface CamtStatementOptions extends DecodeOptions {
   /** The account the import is for: the file's account must be this one. */
   accountNumber?: string;
 }
@@ -37,7 +50,7 @@ export async function* parseCamtStatement(
   let completed = false;
   try {
     try {
-      for await (const text of decodeText(stream)) {
+      for await (const text of decodeText(stream, opts)) {
         for (const line of reader.consume(tokenizer.write(text))) yield line;
       }
       for (const line of reader.consume(tokenizer.end())) yield line;
@@ -96,6 +109,8 @@ class CamtReader {
   private account: string | undefined;
   private entries = 0;
   private inEntry = false;
+  /** The open statement's opening and closing booked balances and its booked entries' net sum. */
+  private balances: { opening?: number; closing?: { value: number; line: number }; net: number } = { net: 0 };
 
   constructor(private readonly requestedAccount: string | undefined) {}
 
@@ -140,7 +155,8 @@ class CamtReader {
         } else if (this.message !== null && depth === this.messageDepth() + 1 && name === MESSAGES.get(this.message)) {
           this.statementDepth = depth;
           this.account = undefined;
-        } else if (this.statementDepth >= 0 && depth === this.statementDepth + 1 && (name === 'Acct' || name === 'Ntry')) {
+          this.balances = { net: 0 };
+        } else if (this.statementDepth >= 0 && depth === this.statementDepth + 1 && (name === 'Acct' || name === 'Ntry' || name === 'Bal')) {
           if (name === 'Ntry') {
             this.entries++;
             this.inEntry = true;
@@ -155,6 +171,7 @@ class CamtReader {
         const node = this.capture.pop()!;
         if (this.capture.length === 0) {
           if (node.name === 'Acct') this.readAccount(node);
+          else if (node.name === 'Bal') this.readBalance(node);
           else {
             const lines = this.readEntry(node);
             this.inEntry = false;
@@ -162,6 +179,7 @@ class CamtReader {
           }
         }
       } else if (this.path.length === this.statementDepth) {
+        this.checkBalances();
         this.statementDepth = -1;
       }
     }
@@ -176,9 +194,10 @@ class CamtReader {
   }
 
   private readAccount(acct: XNode): void {
-    const id = text(acct, 'Id', 'Othr', 'Id') ?? text(acct, 'Id', 'IBAN');
-    if (id === undefined) this.fail('the statement account has no <Id><Othr><Id>', acct.line);
-    const parsed = parseAccountNumber(id);
+    const iban = text(acct, 'Id', 'IBAN');
+    const id = text(acct, 'Id', 'Othr', 'Id') ?? iban;
+    if (id === undefined) this.fail('the statement account has no <Id><Othr><Id> or <Id><IBAN>', acct.line);
+    const parsed = id === iban ? ibanAccount(id, this.requestedAccount) : parseAccountNumber(id);
     if (!parsed.ok) this.fail(`statement ${parsed.problem}`, acct.line);
     const ccy = text(acct, 'Ccy');
     if (ccy !== undefined && ccy !== 'VND') this.fail(`the statement account is in ${ccy}, not VND`, acct.line);
@@ -186,6 +205,32 @@ class CamtReader {
       this.fail(`the statement is for account ${parsed.value}, not ${this.requestedAccount} as requested`, acct.line);
     }
     this.account = parsed.value;
+  }
+
+  /** `Bal`: OPBD (else PRCD) opens, CLBD closes; other types (available, interim) are not checked. */
+  private readBalance(bal: XNode): void {
+    const type = text(bal, 'Tp', 'CdOrPrtry', 'Cd') ?? text(bal, 'Tp', 'CdOrPrtry', 'Prtry');
+    if (type !== 'OPBD' && type !== 'PRCD' && type !== 'CLBD') return;
+    const amountNode = child(bal, 'Amt');
+    if (amountNode === undefined) this.fail(`the ${type} balance has no <Amt>`, bal.line);
+    const ccy = amountNode.attrs.Ccy;
+    if (ccy !== 'VND') this.fail(`the ${type} balance is in ${ccy ?? 'no currency'}, not VND`, amountNode.line);
+    const parsed = parseDecimalVnd(amountNode.text, '.', `${type} balance`, Number.MAX_SAFE_INTEGER);
+    if (!parsed.ok) this.fail(parsed.problem, amountNode.line);
+    const sign = this.directionOf(text(bal, 'CdtDbtInd'), bal) === 'in' ? 1 : -1;
+    const value = sign * parsed.value;
+    if (type === 'CLBD') this.balances.closing = { value, line: bal.line };
+    else if (type === 'OPBD' || this.balances.opening === undefined) this.balances.opening = value;
+  }
+
+  private checkBalances(): void {
+    const { opening, closing, net } = this.balances;
+    if (opening === undefined || closing === undefined || opening + net === closing.value) return;
+    this.fail(
+      `the closing balance CLBD ${formatVndPlain(closing.value)} is not the opening balance ${formatVndPlain(opening)} ` +
+        `plus the booked entries (${formatVndPlain(opening + net)}): the statement is incomplete or corrupted`,
+      closing.line,
+    );
   }
 
   private readEntry(ntry: XNode): StatementLine[] {
@@ -197,6 +242,8 @@ class CamtReader {
     const amountNode = child(ntry, 'Amt');
     const amount = this.amountOf(amountNode, ntry, 'entry');
     const direction = this.directionOf(text(ntry, 'CdtDbtInd'), ntry);
+    this.balances.net += direction === 'in' ? amount : -amount;
+    const reversal = text(ntry, 'RvslInd')?.toLowerCase() === 'true';
     const bookedAt = this.dateOf(child(ntry, 'BookgDt')) ?? this.dateOf(child(ntry, 'ValDt'));
     if (bookedAt === undefined) this.fail('the entry has no booking date <BookgDt>', ntry.line);
     const entryRef = text(ntry, 'AcctSvcrRef') ?? text(ntry, 'NtryRef');
@@ -218,6 +265,7 @@ class CamtReader {
         amountVnd,
         description: ustrd.length > 0 ? ustrd.join(' ') : (text(tx, 'AddtlTxInf') ?? entryInfo ?? ''),
       };
+      if (reversal) line.reversal = true;
       const name = text(tx, 'RltdPties', party, 'Nm') ?? text(tx, 'RltdPties', party, 'Pty', 'Nm');
       if (name) line.counterpartyName = name;
       const acct = text(tx, 'RltdPties', `${party}Acct`, 'Id', 'Othr', 'Id') ?? text(tx, 'RltdPties', `${party}Acct`, 'Id', 'IBAN');
@@ -232,6 +280,14 @@ class CamtReader {
       return e2e && e2e.toUpperCase() !== 'NOTPROVIDED' ? e2e : undefined;
     };
 
+    const txAmountNode = (tx: XNode) => child(tx, 'Amt') ?? child(tx, 'AmtDtls', 'TxAmt', 'Amt');
+    if (txs.length > 1 && txs.some((tx) => txAmountNode(tx) === undefined)) {
+      // A batch booked as one sum without the parts' amounts: one record with the entry's amount.
+      const ustrd = txs.flatMap((tx) => (child(tx, 'RmtInf')?.children ?? []).filter((c) => c.name === 'Ustrd').map((c) => c.text.trim()));
+      const line = record(undefined, amount, direction, entryRef ?? null);
+      line.description = entryInfo ?? ustrd.filter((t) => t !== '').join(' ');
+      return [line];
+    }
     if (txs.length <= 1) {
       const tx = txs[0];
       const id =
@@ -246,14 +302,16 @@ class CamtReader {
 
     // Batched: one record per transaction; the signed sum must be the entry's amount.
     let net = 0;
+    const ownRefs = txs.map((tx) => text(tx, 'Refs', 'AcctSvcrRef') ?? text(tx, 'Refs', 'TxId'));
     const lines = txs.map((tx, k) => {
-      const txAmount = this.amountOf(child(tx, 'Amt') ?? child(tx, 'AmtDtls', 'TxAmt', 'Amt'), tx, `transaction ${k + 1} of the batch`);
+      const txAmount = this.amountOf(txAmountNode(tx), tx, `transaction ${k + 1} of the batch`);
       const txIndicator = text(tx, 'CdtDbtInd');
       const txDirection = txIndicator === undefined ? direction : this.directionOf(txIndicator, tx);
       net += txDirection === direction ? txAmount : -txAmount;
+      const own = ownRefs[k];
+      const shared = own !== undefined && ownRefs.indexOf(own) !== ownRefs.lastIndexOf(own);
       const id =
-        text(tx, 'Refs', 'AcctSvcrRef') ??
-        text(tx, 'Refs', 'TxId') ??
+        (own !== undefined ? (shared ? `${own}/${k + 1}` : own) : undefined) ??
         (entryRef !== undefined ? `${entryRef}/${k + 1}` : undefined) ??
         endToEnd(tx) ??
         null;
@@ -275,7 +333,6 @@ class CamtReader {
     if (ccy !== 'VND') this.fail(`currency ${ccy} is not VND`, node.line);
     const parsed = parseDecimalVnd(node.text, '.');
     if (!parsed.ok) return this.fail(parsed.problem, node.line);
-    if (parsed.value === 0) this.fail('amount is 0', node.line);
     return parsed.value;
   }
 

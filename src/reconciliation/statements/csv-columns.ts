@@ -44,13 +44,13 @@ export const COLUMN_ALIASES: Record<ColumnKey, readonly string[]> = {
   transaction_id: [
     'transaction id', 'transaction ref', 'transaction reference', 'transaction no', 'transaction number',
     'reference', 'reference no', 'reference number', 'ref', 'ref no', 'ref number', 'txn id', 'txn ref',
-    'trace no', 'trace number', 'id',
+    'trace no', 'trace number', 'id', 'doc no', 'seq no',
     'so tham chieu', 'ma tham chieu', 'so but toan', 'ma but toan', 'ma giao dich', 'ma gd', 'so giao dich',
     'so gd', 'so ct', 'so chung tu', 'ma so giao dich', 'id giao dich', 'so tra soat',
   ],
   booked_at: [
     'booked at', 'booking date', 'posting date', 'post date', 'transaction date', 'txn date', 'trans date',
-    'date', 'date time', 'datetime', 'transaction datetime',
+    'date', 'date time', 'datetime', 'transaction datetime', 'tnx date', 'trans date time', 'accounting date',
     'ngay giao dich', 'ngay gd', 'thoi gian giao dich', 'thoi gian gd', 'ngay gio giao dich', 'ngay hach toan',
     'ngay ghi so', 'ngay', 'thoi gian', 'ngay thang', 'ngay but toan', 'ngay thuc hien', 'ngay ghi nhan',
   ],
@@ -123,8 +123,23 @@ export function foldHeader(cell: string): string {
     .replace(/^(vnd|dong) /, '');
 }
 
+/**
+ * The column a header cell names. Bank exports write both languages in one cell, often with a line
+ * break ("Số tiền ghi có/ Credit", "Ngày GD\nTNX Date", "Nợ / Debit"): when the whole cell is not
+ * a known name, each part (split at a line break, "/" or "|") is tried, the first part first.
+ */
 export function columnKeyOf(cell: string): ColumnKey | undefined {
-  return ALIAS_TO_KEY.get(foldHeader(cell));
+  const whole = ALIAS_TO_KEY.get(foldHeader(cell));
+  if (whole !== undefined || !/[\n/|]/.test(cell)) return whole;
+  const parts = cell.split(/\r?\n|\/|\|/);
+  for (const [i, part] of parts.entries()) {
+    const folded = foldHeader(part);
+    // "Nợ / Debit" names the debit; "STT / No." does not: a two-letter word counts only first.
+    if (i > 0 && folded.length <= 2) continue;
+    const key = ALIAS_TO_KEY.get(folded);
+    if (key !== undefined) return key;
+  }
+  return undefined;
 }
 
 export type ColumnMap = Partial<Record<ColumnKey, number>>;

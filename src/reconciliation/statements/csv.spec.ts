@@ -1,7 +1,7 @@
 import { Readable } from 'node:stream';
 import { isValidReference } from '../../payments/vietqr/reference.js';
 import { findReferences } from '../matcher/extract.js';
-import { bytesStream, collect, failure, fixtureBytes, fixtureStream, vn } from '../../../test/fixtures/statements/helpers.js';
+import { bytesStream, collect, encodeAs, failure, fixtureBytes, fixtureStream, vn } from '../../../test/fixtures/statements/helpers.js';
 import { parseCsvStatement } from './csv.js';
 import { StatementFormatError, type StatementLine } from './statement-line.js';
 
@@ -338,11 +338,19 @@ describe('parseCsvStatement: errors name the line and the problem', () => {
     expect((e as StatementFormatError).problem).toMatch(/^no header row found/);
   });
 
-  it('refuses a file that is not UTF-8 (a Windows-1258 export), naming the line', async () => {
-    const head = Buffer.from('booked_at,amount,direction,description\n2024-03-01,1000,in,ok\n2024-03-01,1000,in,', 'utf8');
-    const bytes = Buffer.concat([head, Buffer.from([0x54, 0x68, 0x61, 0x6e, 0x68, 0x20, 0x74, 0x6f, 0xe1, 0x6e, 0x0a])]);
-    const e = await failure(parseCsvStatement(bytesStream(bytes, 16), { accountNumber: '1023456789' }));
-    expect(e).toMatchObject({ lineNo: 3, problem: 'the file is not valid UTF-8 text (save the export as UTF-8)' });
+  it('reads a Windows-1258 export (detected, or named), and refuses bytes that are not the named encoding, naming the line', async () => {
+    const text = 'booked_at,amount,direction,description\n2024-03-01,1000,in,ok\n2024-03-01,1000,in,Thanh toán đơn hàng của Nguyễn Thị Hường\n';
+    const bytes = encodeAs(text, 'windows-1258');
+    for (const encoding of [undefined, 'windows-1258' as const]) {
+      const lines = await collect(parseCsvStatement(bytesStream(bytes, 16), { accountNumber: '1023456789', encoding }));
+      expect(lines.map((l) => l.description)).toEqual(['ok', 'Thanh toán đơn hàng của Nguyễn Thị Hường']);
+    }
+    const e = await failure(parseCsvStatement(bytesStream(bytes, 16), { accountNumber: '1023456789', encoding: 'utf-8' }));
+    expect(e).toMatchObject({ lineNo: 3, problem: 'the bytes are not valid UTF-8 text' });
+    // UTF-8 first, then a byte that is not: one file, two encodings.
+    const mixed = Buffer.concat([Buffer.from(text, 'utf8'), Buffer.from('2024-03-02,500,in,caf\xe9\n', 'latin1')]);
+    const m = await failure(parseCsvStatement(bytesStream(mixed, 16), { accountNumber: '1023456789' }));
+    expect(m).toMatchObject({ lineNo: 4, problem: 'the bytes are not valid UTF-8 text (save the export as UTF-8, or name its encoding with ?encoding=)' });
   });
 });
 

@@ -2,7 +2,8 @@
  * CSV bank statements, streamed through csv-parse: one record in memory at a time. Pure apart
  * from reading the given stream.
  *
- * - Encoding: UTF-8 (BOM optional) or UTF-16 with a BOM; anything else fails with its line.
+ * - Encoding: UTF-8 (BOM optional), UTF-16 with a BOM, a legacy code page (Windows-1258, -1250,
+ *   -1252, ISO-8859-1) detected or named (`encoding`); bytes that do not decode fail with their line.
  * - Preamble: lines before the header row (bank name, account, period…) are skipped; an account
  *   number ("Số tài khoản: …") or currency ("Loại tiền: …") found there is used / checked.
  * - Header row: the first line that names a date, an amount and ≥ 3 known columns (see
@@ -24,7 +25,7 @@ import {
   preambleFacts,
 } from './csv-columns.js';
 import { StatementFormatError, type StatementLine } from './statement-line.js';
-import { type ByteSource, TextDecodeProblem, decodeText, destroySource, normalizeNewlines } from './text-stream.js';
+import { type ByteSource, type DecodeOptions, TextDecodeProblem, decodeText, destroySource, normalizeNewlines } from './text-stream.js';
 import {
   MAX_BALANCE_VND,
   asBankBin,
@@ -34,7 +35,7 @@ import {
   requestedAccount,
 } from './values.js';
 
-export interface CsvStatementOptions {
+export interface CsvStatementOptions extends DecodeOptions {
   /** The account the import is for: used when the file has no account column, checked otherwise. */
   accountNumber?: string;
   /** Force a delimiter instead of detecting it from the header row. */
@@ -52,7 +53,7 @@ export async function* parseCsvStatement(
 ): AsyncGenerator<StatementLine, void, undefined> {
   const requested = requestedAccount(opts.accountNumber);
 
-  const texts = normalizeNewlines(decodeText(stream))[Symbol.asyncIterator]();
+  const texts = normalizeNewlines(decodeText(stream, opts))[Symbol.asyncIterator]();
   let parser: ReturnType<typeof parse> | undefined;
   let completed = false;
   try {
@@ -187,16 +188,20 @@ function findHeader(lines: string[], forced: Delimiter | undefined): { lineNo: n
   return undefined;
 }
 
-interface RowState {
+/** What reading the rows of a table (CSV lines, spreadsheet rows) carries from row to row. */
+export interface RowState {
   columns: ColumnMap | null;
   requestedAccount: string | undefined;
   preambleAccount: string | undefined;
+  /** What positions count in errors: 'line' (CSV) or 'row' (spreadsheets). */
+  unit?: 'line' | 'row';
 }
 
-function readPreamble(cells: string[], lineNo: number, state: RowState): void {
+/** A row above the header: its account is used (and checked against the request), its currency checked. */
+export function readPreamble(cells: string[], lineNo: number, state: RowState): void {
   const facts = preambleFacts(cells);
   if (facts.currency && facts.currency !== 'VND') {
-    throw new StatementFormatError(lineNo, `the statement is in ${facts.currency}, not VND`);
+    throw new StatementFormatError(lineNo, `the statement is in ${facts.currency}, not VND`, state.unit);
   }
   if (facts.account && state.preambleAccount === undefined) {
     state.preambleAccount = facts.account;
@@ -204,16 +209,22 @@ function readPreamble(cells: string[], lineNo: number, state: RowState): void {
       throw new StatementFormatError(
         lineNo,
         `the statement is for account ${facts.account}, not ${state.requestedAccount} as requested`,
+        state.unit,
       );
     }
   }
 }
 
-function toStatementLine(record: string[], lineNo: number, state: RowState): StatementLine | null {
+/**
+ * One row of the table: the header row (when `state.columns` is null), a transaction, or null for
+ * rows that are not transactions (blank, notes, totals, opening/closing balances, a repeated
+ * header). Anything else that is not a valid transaction fails naming its line or row.
+ */
+export function toStatementLine(record: string[], lineNo: number, state: RowState): StatementLine | null {
   const cells = record.map((c) => c.trim());
   if (cells.every((c) => c === '')) return null;
   const fail = (problem: string): never => {
-    throw new StatementFormatError(lineNo, problem);
+    throw new StatementFormatError(lineNo, problem, state.unit);
   };
 
   if (state.columns === null) {
@@ -230,7 +241,8 @@ function toStatementLine(record: string[], lineNo: number, state: RowState): Sta
   };
   const dateText = cell('booked_at') || cell('value_date') || cell('booked_time');
   const amountCells = [cell('amount'), cell('debit'), cell('credit')];
-  const noAmount = amountCells.every((c) => c === '');
+  // No digit in any amount cell: no amount (a signature or a note under the amount columns).
+  const noAmount = amountCells.every((c) => !/\d/.test(c));
   const looksDated = /^\d/.test(dateText);
   if (noAmount && !looksDated) return null; // notes, signatures, blank rows under the table
   if (noAmount || !looksDated) {

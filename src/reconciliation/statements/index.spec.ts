@@ -38,20 +38,31 @@ describe('detectStatementFormat', () => {
     expect(detectStatementFormat(Buffer.from(head, 'utf8'), filename)).toBe(format);
   });
 
+  it.each([
+    [Buffer.concat([Buffer.from([0x50, 0x4b, 0x03, 0x04, 0x14, 0x00]), Buffer.from('[Content_Types].xml…xl/workbook.xml')]), undefined, 'xlsx'],
+    [Buffer.from([0x50, 0x4b, 0x03, 0x04, 0x14, 0x00]), 'SaoKeTK_01112024.xlsx', 'xlsx'],
+    [Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]), 'LichSuGiaoDich.xls', 'xls'],
+    [Buffer.from(':940:\r\n:20:940S241104\r\n'), undefined, 'mt940'],
+    [Buffer.from('BFTVVNVX\r\n940\r\nBFTVVNVX\r\n:20:ABN'), undefined, 'mt940'],
+    [Buffer.from('0000 01BFTVVNVXXXXX00001\r\n'), undefined, 'mt940'],
+    [Buffer.from('\x01{1:F01BFTVVNVXAXXX0000000000}'), undefined, 'mt940'],
+  ] as const)('detects %#: %s → %s', (bytes, filename, format) => {
+    expect(detectStatementFormat(bytes, filename)).toBe(format);
+  });
+
   it('reads a UTF-16 CSV head', () => {
     expect(detectStatementFormat(Buffer.from('\uFEFFNgày giao dịch\tSố tiền', 'utf16le'))).toBe('csv');
   });
 
   it.each([
-    [Buffer.from([0x50, 0x4b, 0x03, 0x04, 0x14, 0x00]), 'an Excel (or other zipped/OLE) file cannot be imported'],
-    [Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1]), 'an Excel (or other zipped/OLE) file cannot be imported'],
+    [Buffer.from([0x50, 0x4b, 0x03, 0x04, 0x14, 0x00, ...Buffer.from('word/document.xml')]), 'a zip file that is not an Excel workbook cannot be imported'],
     [Buffer.from('%PDF-1.7\n'), 'a PDF statement cannot be imported'],
     [Buffer.from([0x41, 0x00, 0x42, 0x00]), 'a binary file cannot be imported'],
     [Buffer.from('<Document><BkToCstmrAcctRpt>'), 'a camt.052 intraday account report cannot be imported'],
     [Buffer.from('<html xmlns:x="urn:schemas-microsoft-com:office:excel"><table>'), 'an HTML page (a web ".xls" export) cannot be imported'],
   ])('refuses %j', (bytes, what) => {
     expect(() => detectStatementFormat(bytes)).toThrow(
-      new StatementFormatError(1, `${what}: export the statement as CSV, camt.053/camt.054 XML or MT940`),
+      new StatementFormatError(1, `${what}: export the statement as CSV, Excel, camt.053/camt.054 XML or MT940`),
     );
   });
 });

@@ -1,11 +1,12 @@
 /**
- * Streaming bank-statement parsers (SPEC "Bank transactions and reconciliation"): CSV,
- * ISO 20022 camt.053 / camt.054 and SWIFT MT940, each an async generator of StatementLine over
- * a Node Readable, in bounded memory. Pure: no NestJS, no database.
+ * Bank-statement parsers (SPEC "Bank transactions and reconciliation"): CSV, ISO 20022
+ * camt.053 / camt.054 and SWIFT MT940 streamed in bounded memory, and Excel workbooks (.xlsx,
+ * .xls) read whole up to a size cap; each an async generator of StatementLine over a Node Readable. Pure: no NestJS, no database.
  */
 import { type CamtStatementOptions, parseCamtStatement } from './camt.js';
 import { type CsvStatementOptions, parseCsvStatement } from './csv.js';
 import { type Mt940StatementOptions, parseMt940Statement } from './mt940.js';
+import { parseSpreadsheetStatement } from './spreadsheet.js';
 import type { StatementFormat, StatementLine } from './statement-line.js';
 import type { ByteSource } from './text-stream.js';
 
@@ -14,13 +15,14 @@ export { parseCsvStatement, type CsvStatementOptions } from './csv.js';
 export { COLUMN_ALIASES, type ColumnKey } from './csv-columns.js';
 export { DETECT_BYTES, detectStatementFormat } from './detect.js';
 export { parseMt940Statement, type Mt940StatementOptions } from './mt940.js';
+export { MAX_SPREADSHEET_BYTES, parseSpreadsheetStatement, type SpreadsheetStatementOptions } from './spreadsheet.js';
 export {
   StatementFormatError,
   type StatementFormat,
   type StatementLine,
   type StatementPositionUnit,
 } from './statement-line.js';
-export type { ByteSource } from './text-stream.js';
+export { TEXT_ENCODINGS, type ByteSource, type TextEncoding } from './text-stream.js';
 
 export type StatementOptions = CsvStatementOptions & CamtStatementOptions & Mt940StatementOptions;
 
@@ -35,8 +37,11 @@ export function parseStatement(
       return parseCsvStatement(stream, opts);
     case 'camt053':
     case 'camt054':
-      return parseCamtStatement(stream, { accountNumber: opts.accountNumber });
+      return parseCamtStatement(stream, { accountNumber: opts.accountNumber, encoding: opts.encoding });
     case 'mt940':
-      return parseMt940Statement(stream, { accountNumber: opts.accountNumber });
+      return parseMt940Statement(stream, { accountNumber: opts.accountNumber, encoding: opts.encoding });
+    case 'xlsx':
+    case 'xls':
+      return parseSpreadsheetStatement(stream, { accountNumber: opts.accountNumber });
   }
 }

@@ -78,6 +78,7 @@ const MT940: StatementLine[] = [
     amountVnd: 50_000,
     description: 'Hoan tra giao dich ghi co nham',
     balanceAfterVnd: 150_000,
+    reversal: true,
   },
 ];
 
@@ -151,16 +152,17 @@ describe('parseMt940Statement: errors name the transaction and the problem', () 
       2,
       "closing balance 1,002,000 is not the opening balance 1,000,000 plus the statement's 1 transactions (1,001,000): the statement is incomplete or corrupted (file line 5)",
     ],
-    ['malformed :61:', `${HEAD}:61:2403X01C1000,NTRF\n`, 1, ':61: "2403X01C1000,NTRF" is not a statement line (YYMMDD[MMDD], C/D/RC/RD, amount, Nxxx, reference) (file line 4)'],
-    ['invalid date', `${HEAD}:61:240230C1000,NTRFNONREF\n`, 1, ':61: date "240230" is not a valid date (file line 4)'],
-    ['zero amount', `${HEAD}:61:240301C0,NTRFNONREF\n`, 1, 'amount is 0 (file line 4)'],
+    ['malformed :61:', `${HEAD}:61:2403X01C1000,NTRF\n`, 1, ':61: "2403X01C1000,NTRF" is not a statement line (YYMMDD[MMDD], C/D/RC/RD, [funds code], amount, type code, reference) (file line 4)'],
+    ['invalid date', `${HEAD}:61:241301C1000,NTRFNONREF\n`, 1, ':61: date "241301" is not a valid date (file line 4)'],
     ['no opening balance', ':20:S1\n:25:1023456789\n:61:240301C1000,NTRFNONREF\n', 1, ':61: before the opening balance :60F: (file line 3)'],
     ['no account', ':20:S1\n:60F:C240301VND0,\n:61:240301C1000,NTRFNONREF\n', 1, ':61: before the statement account :25: (file line 3)'],
-    ['letters in the account', ':20:S1\n:25:VCB-ABC\n', 1, ':25: account "VCB-ABC" is not an account number (digits only) (file line 2)'],
+    ['letters in the account', ':20:S1\n:25:VCB-ABC\n', 1, ':25: account "VCB-ABC" is not an account number (digits, [BIC or bank code/]digits[ currency], or an IBAN) (file line 2)'],
+    ['an IBAN with wrong check digits', ':20:S1\n:25:NL92ABNA0417164300\n', 1, ':25: IBAN "NL92ABNA0417164300" has wrong check digits (file line 2)'],
     ['bad balance', ':20:S1\n:25:1023456789\n:60F:C2403VND10,\n', 1, ':60F: "C2403VND10," is not a balance (mark, YYMMDD, currency, amount) (file line 3)'],
     ['statement without :20:', ':25:1023456789\n', 1, ':25: before the statement\'s :20: (file line 1)'],
     ['next statement before the closing balance', `${HEAD}:20:S2\n`, 1, 'statement "S1" has no closing balance :62F: (file line 4)'],
-    ['not MT940', 'hello\n', 1, 'unexpected text "hello" outside any field (file line 1)'],
+    ['not MT940', 'hello\n', 1, 'unexpected text "hello": expected a statement\'s :20: or a bank header line (:940:, 940, a BIC, 0000 01<BIC>) (file line 1)'],
+    ['text between two messages', `${HEAD}:62F:C240301VND1000000,\n-\nPage 2 of 3\n:20:S2\n`, 1, 'unexpected text "Page 2 of 3": expected a statement\'s :20: or a bank header line (:940:, 940, a BIC, 0000 01<BIC>) (file line 6)'],
     ['empty', '', 1, 'no MT940 statement found (no :20: field) (file line 1)'],
   ])('%s', async (_case, text, lineNo, problem) => {
     const e = await failure(parseMt940Statement(bytesStream(text)));

@@ -1,44 +1,62 @@
 /**
  * SWIFT MT940 customer statements, streamed line by line: only the current tag and the pending
- * :61: are held. Pure apart from reading the given stream. Several statements per file, with or
- * without the SWIFT envelope ({1:…}{2:…}{4: … -}).
+ * :61: are held. Pure apart from reading the given stream. Several statements (messages) per file.
  *
- * - `:20:` starts a statement; `:25:` account (`[BIC or bank code/]digits[currency]`); `:28C:`
- *   statement/sequence number (not needed); `:60F:`/`:60M:` opening balance — its currency must
- *   be VND; `:62F:`/`:62M:` closing balance, which must equal the opening balance plus the
- *   statement's transactions (a cut or corrupted file fails here); `:64:`, `:65:`, `:21:`, `:13D:`
- *   and unknown tags are ignored.
- * - `:61:` `YYMMDD[MMDD](C|D|RC|RD)[funds code]amount(,decimals)Nxxx customerRef[//bankRef]`,
- *   optional second line of supplementary details. C and RD (reversal of a debit) are credits
- *   → in; D and RC → out. bookedAt is the entry date (MMDD, year from the value date, rolled
- *   over at New Year), else the value date, at 00:00 +07:00. bankTransactionId is the bank
- *   reference after `//` (null if absent or NONREF).
- * - `:86:` after a :61: is its description. SWIFT lines hold 65 characters: a full line was cut
- *   by the bank mid-word and is joined to the next as is; a shorter one ends a word (space).
+ * Envelopes and bank headers: the SWIFT FIN blocks `{1:…}{2:…}{3:…}{4:` … `-}` (`{5:…}` after
+ * it), messages wrapped in SOH (0x01) / ETX (0x03), and the lines banks put before a message —
+ * `:940:` (Rabobank), `940` between two BIC lines (ABN AMRO), `0000 01<BIC>…` + `940 00` (ING),
+ * blank lines — are skipped; any other text outside a message is refused naming its line. A
+ * message ends at `-}`, or at a line holding `-` alone that the next `:20:`, a header or the end
+ * of the file follows; any other `-` line is text of the field it is in.
+ *
+ * - `:20:` starts a statement; `:25:` account: `account`, `BIC/account`, `bankcode/account`,
+ *   `account CCY` / `accountCCY`, `BIC/account/CCY`, or an IBAN (checked with its mod-97 digits;
+ *   it stands for the requested account when that account is its tail); `:28:`/`:28C:`
+ *   statement/page number (not needed); `:60F:`/`:60M:` opening balance (VND); `:62F:`/`:62M:`
+ *   closing balance, which must equal the opening balance plus the statement's transactions (a
+ *   cut or corrupted file fails here); `:64:`, `:65:`, `:21:`, `:13D:`, `:NS:` and other tags
+ *   are ignored.
+ * - `:61:` `YYMMDD[MMDD](C|D|RC|RD)[funds code]amount(,decimals)<type>customerRef[//bankRef]`,
+ *   optional second line of supplementary details. The entry date may be four spaces; the type
+ *   is `N`/`F`/`S` + three characters, any (`NTRF`, `N078`, `FMSC`, `S   `: the memo matters,
+ *   not the type). C and RD (reversal of a debit) are credits → in; D and RC (reversal of a
+ *   credit) → out; RC/RD set `reversal`. A zero amount is read (amountVnd 0: the import counts it
+ *   and stores nothing). bookedAt is the entry date (MMDD, year from the value date, rolled over
+ *   at New Year), else the value date, at 00:00 +07:00; a day past the month's end (30 February,
+ *   written by banks that count 30-day months) is the month's last day. bankTransactionId is the
+ *   bank reference after `//` (null if absent or NONREF).
+ * - `:86:` after a :61: is its information: see mt940-information.ts (structured `?20`…, `/REMI/`…
+ *   or free text). Without one, the customer reference and supplementary details are the memo.
  * - balanceAfterVnd is the opening balance plus the transactions so far.
  *
- * Written by hand: the npm MT940 parsers (mt940js, mt940-js) parse a whole string at once and
- * are not installed; this format is line-oriented and small enough to read directly.
+ * Written by hand: the npm MT940 parsers (mt940js, mt940-js) parse a whole string at once; this
+ * format is line-oriented and small enough to read directly.
  */
 import { StatementFormatError, type StatementLine } from './statement-line.js';
-import { type ByteSource, TextDecodeProblem, decodeText, destroySource, readLines } from './text-stream.js';
+import { parseInformation } from './mt940-information.js';
+import { type ByteSource, type DecodeOptions, TextDecodeProblem, decodeText, destroySource, readLines } from './text-stream.js';
 import {
   MAX_BALANCE_VND,
   dateAt,
   formatVndPlain,
   parseAccountNumber,
   parseDecimalVnd,
+  ibanAccount,
   requestedAccount,
 } from './values.js';
 
-export interface Mt940StatementOptions {
+export interface Mt940StatementOptions extends DecodeOptions {
   /** The account the import is for: every statement's :25: must be this one. */
   accountNumber?: string;
 }
 
-const TAG = /^:(\d{2}[A-Z]?):(.*)$/;
+const TAG = /^:(\d{2}[A-Z]?|NS):(.*)$/;
 const BALANCE = /^([CD])(\d{6})([A-Z]{3})(\d[\d,]*)$/;
-const STATEMENT_LINE = /^(\d{6})(\d{4})?(RC|RD|C|D)([A-Z])?(\d[\d,]*)([NSF][A-Z0-9]{3})(.*)$/;
+const STATEMENT_LINE = /^(\d{6})(\d{4}| {4})?(RC|RD|C|D)([A-Z])?(\d[\d,]*)([NSF][A-Z0-9 ]{3})(.*)$/;
+/** Fields of one line: text under them is an error, not a continuation. */
+const SINGLE_LINE = new Set(['20', '25', '28', '28C', '60F', '60M', '62F', '62M', '64', '65']);
+/** Lines banks write around messages: `:940:`, `940`, `940 00`, a BIC, `0000 01<BIC>…`. */
+const BANK_HEADER = /^(:940:|940( 00)?|[A-Z]{6}[A-Z0-9]{2}([A-Z0-9]{3})?|0000 \d{2}[A-Z]{6}[A-Z0-9]{2}[A-Z0-9]*\s*\d*)$/;
 
 interface Field {
   tag: string;
@@ -68,7 +86,7 @@ export async function* parseMt940Statement(
   let completed = false;
   try {
     try {
-      for await (const { text, lineNo } of readLines(decodeText(stream))) {
+      for await (const { text, lineNo } of readLines(decodeText(stream, opts))) {
         for (const line of reader.line(text, lineNo)) yield line;
       }
     } catch (err) {
@@ -92,6 +110,10 @@ class Mt940Reader {
   private transactions = 0;
   private statements = 0;
   private lastFileLine = 0;
+  /** Inside a message (after its :20:, before its end). */
+  private inMessage = false;
+  /** A line holding `-` alone, not yet known to end the message or to be text. */
+  private dash: number | null = null;
 
   constructor(private readonly requestedAccount: string | undefined) {}
 
@@ -128,31 +150,62 @@ class Mt940Reader {
 
   private read(raw: string, fileLine: number, out: StatementLine[]): void {
     this.lastFileLine = fileLine;
-    let text = raw.replace(/\s+$/, '');
-    // SWIFT envelope: "{1:F01…}{2:O940…}{4:" opens the text block, "-}" (optionally "{5:…}") closes it.
+    // SOH/ETX around a message, trailing blanks.
+    let text = raw.replace(/[\x01\x03]/g, '').replace(/\s+$/, '');
+    // SWIFT envelope: "{1:F01…}{2:O940…}{3:…}{4:" opens the text block; "-}" (then "{5:…}") closes it.
     if (text.startsWith('{')) {
+      this.endMessage(out);
       const block4 = text.indexOf('{4:');
       if (block4 < 0) return; // {1:}{2:}{3:} header alone, or {5:} trailer
       text = text.slice(block4 + 3);
       if (text === '') return;
     }
-    if (/^-(\}|$)/.test(text)) {
-      this.closeField(out);
+    if (text.startsWith('-}') || text === '-XXX') {
+      this.endMessage(out);
+      return;
+    }
+    if (this.dash !== null) {
+      // "-" then: a message start, a header or more "-" → the message ended there; else it was text.
+      if (text === '') return;
+      // Only :61: and :86: span lines: after any other field a "-" can only end the message.
+      const multiLine = this.field?.tag === '86' || this.field?.tag === '61';
+      if (!multiLine || text.startsWith(':20:') || BANK_HEADER.test(text) || text === '-') this.endMessage(out);
+      else this.appendText('-', this.dash);
+      this.dash = null;
+    }
+    if (text === '-') {
+      if (this.inMessage) this.dash = fileLine;
       return;
     }
     const tag = TAG.exec(text);
     if (tag) {
       this.closeField(out);
+      if (tag[1] === '20') this.inMessage = true;
+      else if (!this.inMessage) this.fail(`:${tag[1]}: before the statement's :20:`, fileLine);
       this.field = { tag: tag[1], lines: [tag[2]], fileLine };
     } else if (this.field) {
       this.field.lines.push(text);
-    } else if (text.trim() !== '') {
-      this.fail(`unexpected text ${JSON.stringify(text.slice(0, 30))} outside any field`, fileLine);
+    } else if (text.trim() !== '' && !BANK_HEADER.test(text.trim())) {
+      this.fail(
+        `unexpected text ${JSON.stringify(text.slice(0, 30))}: expected a statement's :20: or a bank header line (:940:, 940, a BIC, 0000 01<BIC>)`,
+        fileLine,
+      );
     }
   }
 
-  private finish(out: StatementLine[]): void {
+  private appendText(text: string, fileLine: number): void {
+    if (this.field) this.field.lines.push(text);
+    else this.fail(`unexpected text ${JSON.stringify(text)} outside any field`, fileLine);
+  }
+
+  private endMessage(out: StatementLine[]): void {
+    this.dash = null;
     this.closeField(out);
+    this.inMessage = false;
+  }
+
+  private finish(out: StatementLine[]): void {
+    this.endMessage(out);
     this.flush(out);
     if (this.statement && this.statement.opening !== undefined) {
       this.fail(
@@ -181,6 +234,12 @@ class Mt940Reader {
     this.field = null;
     const value = field.lines[0].trim();
     const at = field.fileLine;
+    if (SINGLE_LINE.has(field.tag)) {
+      const extra = field.lines.findIndex((l, i) => i > 0 && l.trim() !== '');
+      if (extra > 0) {
+        this.fail(`unexpected text ${JSON.stringify(field.lines[extra].trim().slice(0, 30))} after :${field.tag}: (a one-line field)`, at + extra);
+      }
+    }
     switch (field.tag) {
       case '20':
         this.flush(out);
@@ -192,14 +251,7 @@ class Mt940Reader {
         return;
       case '25': {
         const statement = this.requireStatement(field);
-        // "VCBVVNVX/0011001234567", "970436/0011001234567", "0011001234567VND"
-        const account = value.slice(value.lastIndexOf('/') + 1).replace(/(\d)[A-Z]{3}$/, '$1');
-        const parsed = parseAccountNumber(account);
-        if (!parsed.ok) this.fail(`:25: account ${JSON.stringify(value)} is not an account number (digits only)`, at);
-        if (this.requestedAccount !== undefined && parsed.value !== this.requestedAccount) {
-          this.fail(`the statement is for account ${parsed.value}, not ${this.requestedAccount} as requested`, at);
-        }
-        statement.account = parsed.value;
+        statement.account = this.account(value, at);
         return;
       }
       case '60F':
@@ -214,14 +266,20 @@ class Mt940Reader {
         this.pending = { line: this.statementLine(field), fileLine: at };
         return;
       case '86':
-        if (this.pending) this.pending.line.description = joinInformation(field.lines);
+        if (this.pending) {
+          const info = parseInformation(field.lines);
+          const line = this.pending.line;
+          line.description = info.memo;
+          if (info.counterpartyName) line.counterpartyName = info.counterpartyName;
+          if (info.counterpartyAccount) line.counterpartyAccount = info.counterpartyAccount;
+        }
         return; // statement-level :86: (after :62F:, or before any :61:) is not a transaction's
       case '62F':
       case '62M': {
         this.flush(out);
         const statement = this.requireStatement(field);
         const closing = this.balance(value, field);
-        if (statement.opening === undefined) this.fail(':62F: closing balance without :60F: opening balance', at);
+        if (statement.opening === undefined) this.fail(`:${field.tag}: closing balance without :60F: opening balance`, at);
         if (closing !== statement.running) {
           this.fail(
             `closing balance ${formatVndPlain(closing)} is not the opening balance ${formatVndPlain(statement.opening)} ` +
@@ -234,8 +292,35 @@ class Mt940Reader {
         return;
       }
       default:
-        return; // :21:, :28C:, :13D:, :64:, :65:, …
+        return; // :21:, :28:, :28C:, :13D:, :64:, :65:, :NS:, …
     }
+  }
+
+  /**
+   * :25: → the account: "1023456789", "BFTVVNVX/1023456789", "970436/1023456789",
+   * "1023456789VND", "1023456789 VND", "BFTVVNVX/1023456789/VND", "/1023456789", an IBAN.
+   */
+  private account(value: string, at: number): string {
+    const parts = value.replace(/^\/+/, '').split('/').map((p) => p.trim());
+    if (parts.length > 1 && /^[A-Z]{3}$/.test(parts[parts.length - 1])) parts.pop(); // BIC/account/CCY
+    const last = (parts[parts.length - 1] ?? '').replace(/\s+/g, ' ');
+    const candidate = last.replace(/(\d) ?[A-Z]{3}$/, '$1').replace(/ /g, '');
+    let account: string;
+    if (/^[A-Z]{2}\d{2}/.test(candidate)) {
+      const iban = ibanAccount(candidate, this.requestedAccount);
+      if (!iban.ok) this.fail(`:25: ${iban.problem}`, at);
+      account = iban.value;
+    } else {
+      const parsed = parseAccountNumber(candidate);
+      if (!parsed.ok) {
+        this.fail(`:25: account ${JSON.stringify(value)} is not an account number (digits, [BIC or bank code/]digits[ currency], or an IBAN)`, at);
+      }
+      account = parsed.value;
+    }
+    if (this.requestedAccount !== undefined && account !== this.requestedAccount) {
+      this.fail(`the statement is for account ${account}, not ${this.requestedAccount} as requested`, at);
+    }
+    return account;
   }
 
   private requireStatement(field: Field): Statement {
@@ -260,18 +345,18 @@ class Mt940Reader {
     this.inTransaction = true;
     if (statement.account === undefined) this.fail(':61: before the statement account :25:', at);
     if (statement.opening === undefined) this.fail(':61: before the opening balance :60F:', at);
-    const value = field.lines[0].trim();
+    const value = field.lines[0].replace(/\s+$/, '');
     const m = STATEMENT_LINE.exec(value);
     if (!m) {
       this.fail(
-        `:61: ${JSON.stringify(value)} is not a statement line (YYMMDD[MMDD], C/D/RC/RD, amount, Nxxx, reference)`,
+        `:61: ${JSON.stringify(value)} is not a statement line (YYMMDD[MMDD], C/D/RC/RD, [funds code], amount, type code, reference)`,
         at,
       );
     }
-    const [, valueDate, entryDate, mark, , amountText, , references] = m;
+    const [, valueDate, entryDateRaw, mark, , amountText, , references] = m;
+    const entryDate = entryDateRaw?.trim() ? entryDateRaw : undefined;
     const amount = parseDecimalVnd(amountText, ',');
     if (!amount.ok) return this.fail(amount.problem, at);
-    if (amount.value === 0) this.fail('amount is 0', at);
     const direction = mark === 'C' || mark === 'RD' ? 'in' : 'out';
 
     const year = 2000 + Number(valueDate.slice(0, 2));
@@ -281,9 +366,9 @@ class Mt940Reader {
       const month = Number(entryDate.slice(0, 2));
       // Booked in January for a December value date, or the other way round.
       const entryYear = valueMonth === 12 && month === 1 ? year + 1 : valueMonth === 1 && month === 12 ? year - 1 : year;
-      bookedAt = dateAt(entryYear, month, Number(entryDate.slice(2, 4)));
+      bookedAt = bankDate(entryYear, month, Number(entryDate.slice(2, 4)));
     } else {
-      bookedAt = dateAt(year, valueMonth, Number(valueDate.slice(4, 6)));
+      bookedAt = bankDate(year, valueMonth, Number(valueDate.slice(4, 6)));
     }
     if (bookedAt === null) this.fail(`:61: date ${JSON.stringify(valueDate + (entryDate ?? ''))} is not a valid date`, at);
 
@@ -296,7 +381,7 @@ class Mt940Reader {
       .join(' ');
     statement.running += direction === 'in' ? amount.value : -amount.value;
     statement.count++;
-    return {
+    const line: StatementLine = {
       lineNo: this.transactions,
       bankTransactionId: bankRef !== '' && bankRef.toUpperCase() !== 'NONREF' ? bankRef : null,
       accountNumber: statement.account,
@@ -306,23 +391,16 @@ class Mt940Reader {
       description: fallback,
       balanceAfterVnd: statement.running,
     };
+    if (mark.startsWith('R')) line.reversal = true;
+    return line;
   }
 }
 
-/** SWIFT x-character lines are at most 65 long; a full one was wrapped wherever it reached 65. */
-const SWIFT_LINE = 65;
-
-function joinInformation(lines: string[]): string {
-  let text = '';
-  let previousFull = false;
-  for (const line of lines) {
-    const content = line.trim();
-    if (content === '') {
-      previousFull = false;
-      continue;
-    }
-    text += text === '' || previousFull ? content : ` ${content}`;
-    previousFull = line.trimEnd().length >= SWIFT_LINE;
+/** dateAt, except that a day past the month's end (30/02 of 30-day-month banks) is its last day. */
+function bankDate(year: number, month: number, day: number): Date | null {
+  if (month >= 1 && month <= 12 && day > 28 && day <= 31) {
+    const last = new Date(Date.UTC(year, month, 0)).getUTCDate();
+    return dateAt(year, month, Math.min(day, last));
   }
-  return text;
+  return dateAt(year, month, day);
 }

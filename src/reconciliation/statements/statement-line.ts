@@ -3,7 +3,7 @@
  */
 import { InvalidInput } from '../../common/errors.js';
 
-export type StatementFormat = 'csv' | 'camt053' | 'camt054' | 'mt940';
+export type StatementFormat = 'csv' | 'camt053' | 'camt054' | 'mt940' | 'xlsx' | 'xls';
 
 export interface StatementLine {
   /**
@@ -14,13 +14,21 @@ export interface StatementLine {
   lineNo: number;
   /** The bank's own id for the transaction, when the format carries one. */
   bankTransactionId: string | null;
-  /** The statement's account: digits only. */
+  /** The statement's account: digits (an IBAN when a foreign MT940/camt file names one). */
   accountNumber: string;
   /** Booking (else value) date-time; Asia/Ho_Chi_Minh (+07:00) when the file gives no zone. */
   bookedAt: Date;
   direction: 'in' | 'out';
-  /** Positive integer VND. */
+  /**
+   * Integer VND, > 0, except the zero-amount lines some banks write (fee waivers, notices): 0. The
+   * import counts those as `skipped` and stores nothing for them.
+   */
   amountVnd: number;
+  /**
+   * The bank booked this as the reversal of an earlier entry (MT940 `RC`/`RD`, camt `RvslInd`):
+   * direction 'out' takes back a credit, 'in' gives back a debit. Never a new payment.
+   */
+  reversal?: boolean;
   /** Memo / remittance information as the bank wrote it (trimmed). */
   description: string;
   counterpartyName?: string;
@@ -31,8 +39,8 @@ export interface StatementLine {
   balanceAfterVnd?: number;
 }
 
-/** What `lineNo` counts: CSV lines, camt entries, MT940 transactions (`:61:`). */
-export type StatementPositionUnit = 'line' | 'entry' | 'transaction';
+/** What `lineNo` counts: CSV lines and spreadsheet rows, camt entries, MT940 transactions (`:61:`). */
+export type StatementPositionUnit = 'line' | 'row' | 'entry' | 'transaction';
 
 /**
  * A statement the parser cannot read. The message names the position and the problem, e.g.

@@ -216,6 +216,34 @@ export function parseAccountNumber(raw: string, what = 'account number'): Parsed
   return ok(s);
 }
 
+/**
+ * An IBAN ("NL91ABNA0417164300", spaces allowed) checked with its ISO 13616 mod-97 digits,
+ * upper-cased without spaces.
+ */
+export function parseIban(raw: string): Parsed<string> {
+  const s = raw.replace(/\s+/g, '').toUpperCase();
+  if (!/^[A-Z]{2}\d{2}[A-Z0-9]{10,30}$/.test(s)) return fail(`${JSON.stringify(raw.trim())} is not an IBAN`);
+  const rearranged = s.slice(4) + s.slice(0, 4);
+  let remainder = 0;
+  for (const ch of rearranged) {
+    const digits = /\d/.test(ch) ? ch : String(ch.charCodeAt(0) - 55);
+    for (const d of digits) remainder = (remainder * 10 + Number(d)) % 97;
+  }
+  if (remainder !== 1) return fail(`IBAN ${JSON.stringify(raw.trim())} has wrong check digits`);
+  return ok(s);
+}
+
+/**
+ * A statement's IBAN as its account: the requested domestic account when the IBAN ends with it
+ * (an IBAN's tail is the domestic account number), else the IBAN itself.
+ */
+export function ibanAccount(raw: string, requested: string | undefined): Parsed<string> {
+  const iban = parseIban(raw);
+  if (!iban.ok || requested === undefined) return iban;
+  const tail = iban.value.slice(4).replace(/\D/g, '').replace(/^0+/, '');
+  return ok(tail.endsWith(requested.replace(/^0+/, '')) ? requested : iban.value);
+}
+
 /** The account an import request names (option `accountNumber`), as digits; 400 if malformed. */
 export function requestedAccount(raw: string | undefined): string | undefined {
   if (raw === undefined) return undefined;

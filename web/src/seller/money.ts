@@ -19,6 +19,7 @@ export const OUTCOMES: Record<string, string> = {
   unmatched: 'Chưa khớp với đơn nào',
   ignored: 'Đã để riêng',
   outgoing: 'Tiền ra',
+  reversal: 'Ngân hàng đảo giao dịch',
 };
 
 const ACTIONS: Record<Decision['action'], string> = { match: 'Khớp với đơn', ignore: 'Để riêng', reopen: 'Mở lại' };
@@ -227,6 +228,7 @@ async function transfersSection(s: Seller, box: HTMLElement): Promise<void> {
           h('p', null, h('span', { class: `pill pill-outcome-${t.outcome}` }, OUTCOMES[t.outcome] ?? t.outcome),
             t.orderCode && t.orderId ? [' · đơn ', h('a', { href: `/seller/orders/${encodeURIComponent(t.orderId)}` }, t.orderCode)] : null,
             t.amountToRefundVnd ? ` · phải hoàn ${money(t.amountToRefundVnd)}` : null),
+          t.reviewReason ? h('p', { class: 'alert' }, `Cần xem lại: ${t.reviewReason}`) : null,
           historyDetails(s, t),
         ));
       }

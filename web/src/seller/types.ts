@@ -56,6 +56,8 @@ export interface Transfer {
   amountAppliedVnd: number;
   amountToRefundVnd: number;
   receivedAt: string;
+  /** Why a person must look at it (a bank reversal, a possible duplicate), else null. */
+  reviewReason?: string | null;
 }
 
 export interface Decision {

@@ -1,0 +1,32 @@
+import type { MigrationInterface, QueryRunner } from 'typeorm';
+
+/**
+ * Statement imports run on the job queue (src/jobs) and survive the process that took the upload:
+ * the uploaded file is kept in the database, where every instance can read it, until the import
+ * ends; `attempts` counts how often an import was started, so that one that kills its process
+ * every time ends `failed` instead of looping.
+ */
+export class DurableImports1765065600000 implements MigrationInterface {
+  name = 'DurableImports1765065600000';
+
+  async up(q: QueryRunner): Promise<void> {
+    await q.query(`
+      CREATE TABLE statement_files (
+        import_id uuid NOT NULL REFERENCES statement_imports(id) ON DELETE CASCADE,
+        seq integer NOT NULL CHECK (seq >= 0),
+        bytes bytea NOT NULL,
+        PRIMARY KEY (import_id, seq)
+      )`);
+    // Stored uncompressed (EXTERNAL): a chunk lives only until its import ends, and compressing it
+    // would cost CPU on the upload path.
+    await q.query(`ALTER TABLE statement_files ALTER COLUMN bytes SET STORAGE EXTERNAL`);
+    await q.query(`ALTER TABLE statement_imports ADD COLUMN attempts integer NOT NULL DEFAULT 0`);
+    await q.query(`CREATE INDEX statement_imports_open_idx ON statement_imports (heartbeat_at) WHERE status = 'processing'`);
+  }
+
+  async down(q: QueryRunner): Promise<void> {
+    await q.query(`DROP INDEX statement_imports_open_idx`);
+    await q.query(`ALTER TABLE statement_imports DROP COLUMN attempts`);
+    await q.query(`DROP TABLE statement_files`);
+  }
+}
