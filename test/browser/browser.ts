@@ -86,7 +86,7 @@ export interface Browser {
 }
 
 /** Chromium with a fresh profile. Missing Chromium is a failure with the command that installs it, not a skip. */
-export async function launchBrowser(): Promise<Browser> {
+export async function launchBrowser(opts: { args?: string[] } = {}): Promise<Browser> {
   if (!existsSync(CHROMIUM)) {
     throw new Error(
       `Chromium not found at ${CHROMIUM}: the browser tests drive Debian's Chromium. ` +
@@ -97,7 +97,7 @@ export async function launchBrowser(): Promise<Browser> {
   const context = await chromium.launchPersistentContext(userDataDir, {
     executablePath: CHROMIUM,
     headless: true,
-    args: [...CHROMIUM_ARGS, `--host-resolver-rules=MAP ${TEST_HOST} 127.0.0.1`],
+    args: [...CHROMIUM_ARGS, `--host-resolver-rules=MAP ${TEST_HOST} 127.0.0.1`, ...(opts.args ?? [])],
     locale: 'vi-VN',
     timezoneId: 'Asia/Ho_Chi_Minh',
     viewport: { width: 1280, height: 900 },
@@ -205,5 +205,25 @@ export async function expectAccessible(page: Page, name: string): Promise<void> 
   if (found.length) {
     const shot = await screenshot(page, `a11y-${name}`).catch(() => 'none');
     throw new Error(`axe-core (WCAG 2.1 AA) on ${name}: ${JSON.stringify(found, null, 2)} (screenshot ${shot})`);
+  }
+}
+
+/** A phone's screen (iPhone 12–15 in CSS pixels). */
+export const PHONE = { width: 390, height: 844 };
+
+/** How far the page scrolls sideways (0 at phone width), and what sticks out (wide tables scroll inside their box). */
+export const WIDER_THAN_SCREEN = `({
+  overflow: document.documentElement.scrollWidth - window.innerWidth,
+  offenders: [...document.querySelectorAll('body *')]
+    .filter((e) => e.getBoundingClientRect().right > window.innerWidth + 1 && !e.closest('.table-scroll') && !e.closest('.sr-only') && getComputedStyle(e).position !== 'fixed')
+    .map((e) => e.tagName.toLowerCase() + (e.id ? '#' + e.id : '') + (e.className ? '.' + String(e.className).split(' ').join('.') : '')),
+})`;
+
+/** Nothing on the page is wider than the screen (the page never scrolls sideways). */
+export async function expectFitsScreen(page: Page, name: string): Promise<void> {
+  const r = await page.evaluate<{ overflow: number; offenders: string[] }>(WIDER_THAN_SCREEN);
+  if (r.overflow !== 0 || r.offenders.length) {
+    const shot = await screenshot(page, `too-wide-${name}`).catch(() => 'none');
+    throw new Error(`${name} is wider than the screen by ${r.overflow}px: ${r.offenders.join(', ')} (screenshot ${shot})`);
   }
 }

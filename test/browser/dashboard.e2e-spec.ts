@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { bearer, createTestApp, type TestApp } from '../harness/app.js';
 import { createMarket, createStall, type CreatedMarket, recordTxn } from '../fixtures/markets/markets.js';
-import { type Browser, ensureWebBuild, expectAccessible, launchBrowser, screenshot, serve, text, waitForText, watchProblems } from './browser.js';
+import { type Browser, ensureWebBuild, expectAccessible, expectFitsScreen, launchBrowser, screenshot, serve, text, waitForText, watchProblems } from './browser.js';
 
 /** An instant `days` days before now (minus an hour), so it is in the past and inside the last 30 Vietnam days. */
 const daysAgo = (days: number) => new Date(Date.now() - days * 86_400_000 - 3_600_000).toISOString();
@@ -14,14 +14,6 @@ const PAINTED_PIXELS = (id: string) => `(() => {
   for (let i = 3; i < d.length; i += 4) if (d[i] > 0) n++;
   return n;
 })()`;
-
-/** How far the page scrolls sideways (0 at phone width), and what sticks out (wide tables scroll inside their box). */
-const WIDER_THAN_SCREEN = `({
-  overflow: document.documentElement.scrollWidth - window.innerWidth,
-  offenders: [...document.querySelectorAll('body *')]
-    .filter((e) => e.getBoundingClientRect().right > window.innerWidth + 1 && !e.closest('.table-scroll'))
-    .map((e) => e.tagName.toLowerCase() + (e.id ? '#' + e.id : '') + (e.className ? '.' + String(e.className).split(' ').join('.') : '')),
-})`;
 
 /**
  * Market with 3 stalls and 5 transactions, figures by hand:
@@ -133,7 +125,7 @@ describe('market dashboard in Chromium (e2e)', () => {
     await page.setViewportSize({ width: 390, height: 844 });
     await page.waitForTimeout(300); // charts resize on the next frame
     await screenshot(page, '12-dashboard-phone');
-    expect(await page.evaluate(WIDER_THAN_SCREEN)).toEqual({ overflow: 0, offenders: [] });
+    await expectFitsScreen(page, 'dashboard');
 
     // Reload keeps the session (sessionStorage); signing out forgets the key.
     await page.reload();

@@ -47,15 +47,20 @@ export class FormErrors {
     return true;
   }
 
-  /** A failed request: its field details at their fields, anything else in the summary. */
-  fromApi(e: unknown, codeToField: Record<string, string> = {}): void {
+  /**
+   * A failed request: its field details at their fields, anything else in the summary. A conflict
+   * about one field (a duplicate SKU) is named by its code: `{ duplicate_sku: { field, msg } }`.
+   */
+  fromApi(e: unknown, byCode: Record<string, { field: string; msg: string }> = {}): void {
     if (!(e instanceof ApiError)) return void this.show([{ msg: errorText(e) }]);
     const problems: Problem[] = e.details.map((d) => {
       const field = this.fields[d.field] ? d.field : undefined;
       return field ? { field, msg: this.invalidText(field), detail: d.problem } : { msg: `${d.field}: ${d.problem}` };
     });
-    // A conflict on one field (e.g. a duplicate SKU) names it by its code.
-    if (!problems.length && e.code && codeToField[e.code]) problems.push({ field: codeToField[e.code], msg: this.invalidText(codeToField[e.code]), detail: e.message });
+    const known = e.code ? byCode[e.code] : undefined;
+    if (known) {
+      problems.splice(0, problems.length, { field: known.field, msg: known.msg, detail: e.details[0]?.problem ?? e.message });
+    }
     if (!problems.length) problems.push({ msg: errorText(e) });
     this.show(problems);
   }

@@ -1,4 +1,4 @@
-import { api, ApiError, type ApiOptions } from '../lib/api.js';
+import type { ApiOptions } from '../lib/api.js';
 import type { KeySession } from '../lib/session.js';
 import type { Cooperative, Me } from './types.js';
 
@@ -12,15 +12,4 @@ export interface Seller {
   /** `api()` with the key; a 401 (key revoked) signs out. */
   call<T>(path: string, opts?: ApiOptions): Promise<T>;
   signOut(message?: string): void;
-}
-
-export function makeCaller(session: KeySession, signOut: (m?: string) => void): Seller['call'] {
-  return async <T>(path: string, opts: ApiOptions = {}) => {
-    try {
-      return await api<T>(path, { ...opts, headers: { ...session.auth(), ...opts.headers } });
-    } catch (e) {
-      if (e instanceof ApiError && e.status === 401) signOut('Khóa không còn hiệu lực, vui lòng đăng nhập lại.');
-      throw e;
-    }
-  };
 }

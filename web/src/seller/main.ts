@@ -3,10 +3,10 @@ import '../styles/shop.css';
 import '../styles/seller.css';
 import { api, ApiError, qs } from '../lib/api.js';
 import { byId, fill, h } from '../lib/dom.js';
-import { keySession } from '../lib/session.js';
+import { authedCaller, keySession } from '../lib/session.js';
 import { signInForm } from '../lib/sign-in.js';
 import { errorBox, errorText, titled } from '../lib/ui.js';
-import { makeCaller, type Seller } from './context.js';
+import type { Seller } from './context.js';
 import { feedsPage } from './feeds.js';
 import { moneyPage } from './money.js';
 import { orderPage, ordersPage } from './orders.js';
@@ -103,7 +103,7 @@ async function start(notice?: string): Promise<void> {
     coop,
     session,
     coopPath: `/cooperatives/${encodeURIComponent(coop.id)}`,
-    call: makeCaller(session, signOut),
+    call: authedCaller(session, signOut),
     signOut,
   };
   await route(main, seller);

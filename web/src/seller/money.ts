@@ -57,14 +57,13 @@ export async function moneyPage(view: HTMLElement, s: Seller): Promise<void> {
     h('p', { class: 'muted' }, `Tài khoản nhận tiền: ${s.coop.bankAccount.bankName} · ${s.coop.bankAccount.accountNumber} · ${s.coop.bankAccount.accountName}`),
     ...Object.values(sections),
   );
+  // After a decision or an import, the figures are read again; the queue keeps the decided
+  // transfers in place with their outcome and trail (a statement import reloads it too).
+  const figures = () =>
+    Promise.all([balanceSection(s, sections.balance), owedSection(s, sections.owed), transfersSection(s, sections.transfers), ledgerSection(s, sections.ledger)]);
+  const queue = () => unmatchedSection(s, sections.unmatched, () => void figures());
   const reload = async () => {
-    await Promise.all([
-      balanceSection(s, sections.balance),
-      unmatchedSection(s, sections.unmatched, () => void reload()),
-      owedSection(s, sections.owed),
-      transfersSection(s, sections.transfers),
-      ledgerSection(s, sections.ledger),
-    ]);
+    await Promise.all([queue(), figures()]);
   };
   await reload();
 }
@@ -304,8 +303,8 @@ const POLL_MS = 1000;
 
 /** Upload a bank statement with progress, then follow its import until it is done. */
 function statementSection(s: Seller, finished: () => void): HTMLElement {
-  const picker = h('input', { type: 'file', id: 'statement-file', name: 'file', accept: '.csv,.xml,.txt,.sta,.mt940,text/csv,application/xml,text/xml,text/plain' });
-  const f = field('Tệp sao kê', picker, 'CSV, camt.053/camt.054 (XML) hoặc MT940 tải từ ngân hàng điện tử của tài khoản nhận tiền. Tải lại cùng một tệp không ghi trùng.');
+  const picker = h('input', { type: 'file', id: 'statement-file', name: 'file', accept: '.csv,.xml,.txt,.sta,.mt940,.xlsx,.xls,text/csv,application/xml,text/xml,text/plain,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet,application/vnd.ms-excel' });
+  const f = field('Tệp sao kê', picker, 'Excel, CSV, camt.053/camt.054 (XML) hoặc MT940 tải từ ngân hàng điện tử của tài khoản nhận tiền. Tải lại cùng một tệp không ghi trùng.');
   const errors = new FormErrors({ file: f });
   const bar = h('progress', { id: 'statement-progress', max: 1, value: 0, hidden: true, 'aria-label': 'Tiến độ tải sao kê' });
   const status = h('div', { id: 'statement-status', role: 'status', 'aria-live': 'polite' });
@@ -316,7 +315,7 @@ function statementSection(s: Seller, finished: () => void): HTMLElement {
     errors.summary, f.wrap, submit, bar, status,
   );
   const show = (r: StatementImport) => {
-    const counts = `đã đọc ${count(r.linesRead)} dòng · ${count(r.inserted)} giao dịch mới · ${count(r.duplicates)} trùng · ${count(r.matched)} khớp đơn · ${count(r.unmatched)} chưa khớp`;
+    const counts = `đã đọc ${count(r.linesRead)} dòng · ${count(r.inserted)} giao dịch mới · ${count(r.duplicates)} trùng · ${count(r.matched)} khớp đơn · ${count(r.unmatched)} chưa khớp${r.flagged ? ` · ${count(r.flagged)} cần xem lại` : ''}`;
     if (r.status === 'processing') fill(status, h('p', null, `Đang đối soát ${r.filename}: ${counts}…`));
     else if (r.status === 'completed') fill(status, h('p', { class: 'alert alert-info' }, `Xong ${r.filename}: ${counts}.`));
     else fill(status, errorBox(`Không nhập được ${r.filename}${r.errorLine ? ` (dòng ${r.errorLine})` : ''}: ${r.error ?? 'lỗi không rõ'}`));

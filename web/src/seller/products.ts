@@ -198,7 +198,8 @@ function productForm(s: Seller, p: Product | null): HTMLFormElement {
   const check = (v: ReturnType<typeof values>): Problem[] => {
     const out: Problem[] = [];
     const len = (k: FieldName, text: string, [min, max]: readonly [number, number], what: string) => {
-      if (text.length < min) out.push({ field: k, msg: min <= 1 ? `Vui lòng nhập ${what}.` : `${what[0].toUpperCase()}${what.slice(1)} cần ít nhất ${min} ký tự.` });
+      if (!text && min > 0) out.push({ field: k, msg: `Vui lòng nhập ${what}.` });
+      else if (text.length < min) out.push({ field: k, msg: `${what[0].toUpperCase()}${what.slice(1)} cần ít nhất ${min} ký tự.` });
       else if (text.length > max) out.push({ field: k, msg: `${what[0].toUpperCase()}${what.slice(1)} dài tối đa ${max} ký tự.` });
     };
     len('name', v.name, TEXT_LIMITS.name, 'tên sản phẩm');
@@ -259,7 +260,7 @@ function productForm(s: Seller, p: Product | null): HTMLFormElement {
       }
     } catch (err) {
       submit.disabled = false;
-      errors.fromApi(err, { duplicate_sku: 'sku' });
+      errors.fromApi(err, { duplicate_sku: { field: 'sku', msg: 'Mã SKU này đã dùng cho một sản phẩm khác của đơn vị (kể cả sản phẩm đã ngừng bán).' } });
     }
   });
   return form;

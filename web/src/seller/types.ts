@@ -108,6 +108,7 @@ export interface StatementImport {
   duplicates: number;
   matched: number;
   unmatched: number;
+  flagged?: number;
   error: string | null;
   errorLine: number | null;
 }
