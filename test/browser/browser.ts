@@ -5,7 +5,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import type { AddressInfo } from 'node:net';
+import { type AddressInfo, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
@@ -114,9 +114,21 @@ export async function launchBrowser(opts: { args?: string[] } = {}): Promise<Bro
   };
 }
 
-/** The app on a real port of the loopback interface; the base URL the browser opens (see TEST_HOST). */
-export async function serve(t: TestApp): Promise<string> {
-  await t.app.listen(0, '127.0.0.1');
+/**
+ * A port free on the loopback interface now: for an app whose PUBLIC_BASE_URL (absolute links it
+ * gives, such as photo URLs) must name the port it will listen on.
+ */
+export async function freePort(): Promise<number> {
+  const srv = createServer();
+  await new Promise<void>((resolve) => srv.listen(0, '127.0.0.1', resolve));
+  const { port } = srv.address() as AddressInfo;
+  await new Promise((resolve) => srv.close(resolve));
+  return port;
+}
+
+/** The app on a real port of the loopback interface (any free one by default); the base URL the browser opens (see TEST_HOST). */
+export async function serve(t: TestApp, onPort = 0): Promise<string> {
+  await t.app.listen(onPort, '127.0.0.1');
   const { port } = t.app.getHttpServer().address() as AddressInfo;
   return `http://${TEST_HOST}:${port}`;
 }

@@ -5,13 +5,7 @@ import { uploadFile } from '../lib/upload.js';
 import { errorText, toast } from '../lib/ui.js';
 import { photoImg } from '../shop/product-card.js';
 import type { Seller } from './context.js';
-import type { Photo, Product } from './types.js';
-
-/** What the photo upload answers (202): the photo is stored and its sizes are being made. */
-interface Accepted {
-  id: string;
-  status: string;
-}
+import type { Product, SellerPhoto } from './types.js';
 
 const POLL_MS = 1500;
 const POLL_LIMIT_MS = 120_000;
@@ -22,6 +16,7 @@ const UPLOAD_MESSAGES: Record<string, string> = {
   invalid_image: 'Ảnh bị hỏng hoặc kích thước không phù hợp.',
   image_too_large: 'Ảnh quá lớn.',
   too_many_photos: 'Sản phẩm đã đủ số ảnh tối đa: xóa bớt một ảnh trước.',
+  product_archived: 'Sản phẩm đã ngừng bán: không thêm ảnh được.',
 };
 
 function uploadError(e: unknown): string {
@@ -34,9 +29,10 @@ function uploadError(e: unknown): string {
 }
 
 /**
- * The photos of a saved product: several uploaded at once from the phone (one request per file,
- * with progress), then each waits for the server to make its sizes; reorder with buttons (the first
- * is the one the shop shows on cards), delete. Every action is a button: usable with the keyboard.
+ * The photos of a saved product (GET /products/:id/images: every status): several uploaded at once
+ * from the phone (one request per file, with progress), each shown "processing" until the server
+ * has made its sizes, or with the reason it failed; reorder with buttons (the first is the one the
+ * shop shows on cards), delete. Every action is a button: usable with the keyboard.
  */
 export function photosSection(s: Seller, product: Product): HTMLElement {
   const base = `/products/${encodeURIComponent(product.id)}/images`;
@@ -45,33 +41,46 @@ export function photosSection(s: Seller, product: Product): HTMLElement {
   const uploads = h('ul', { class: 'upload-list', id: 'upload-list', 'aria-live': 'polite' });
   const picker = h('input', { type: 'file', id: 'photo-files', name: 'file', accept: ACCEPT, multiple: true, class: 'file-input', 'aria-describedby': 'photo-files-hint' });
   const counter = h('span', { class: 'muted' });
-  let photos: Photo[] = product.photos ?? [];
   const archived = product.status === 'archived';
+  let photos: SellerPhoto[] = [];
+  let polling = false;
 
-  const refresh = async (): Promise<Photo[]> => {
-    const p = await s.call<Product>(`/products/${encodeURIComponent(product.id)}`);
-    photos = p.photos ?? [];
+  const show = (items: SellerPhoto[]) => {
+    photos = items;
     render();
-    return photos;
+  };
+  const refresh = async () => show(await s.call<SellerPhoto[]>(base));
+
+  /** Asks again while a photo is being processed (a few seconds each), up to a limit. */
+  const pollWhileProcessing = async () => {
+    if (polling) return;
+    polling = true;
+    const until = Date.now() + POLL_LIMIT_MS;
+    try {
+      while (photos.some((p) => p.status === 'processing') && Date.now() < until) {
+        await new Promise((r) => setTimeout(r, POLL_MS));
+        await refresh().catch(() => undefined); // a dropped request: ask again
+      }
+    } finally {
+      polling = false;
+    }
   };
 
   const move = async (i: number, by: -1 | 1, focusClass: string) => {
     const order = photos.map((p) => p.id);
     [order[i], order[i + by]] = [order[i + by], order[i]];
     try {
-      await s.call(base, { method: 'PATCH', json: { order } });
-      await refresh();
+      show(await s.call<SellerPhoto[]>(base, { method: 'PATCH', json: { order } }));
       // Keep the keyboard on the photo that moved.
       const li = list.querySelector<HTMLElement>(`[data-photo-id="${order[i + by]}"]`);
-      const btn = li?.querySelector<HTMLButtonElement>(`.${focusClass}:not(:disabled)`) ?? li?.querySelector<HTMLButtonElement>('button:not(:disabled)');
-      btn?.focus();
+      (li?.querySelector<HTMLButtonElement>(`.${focusClass}:not(:disabled)`) ?? li?.querySelector<HTMLButtonElement>('button:not(:disabled)'))?.focus();
       toast(`Đã chuyển ảnh đến vị trí ${i + by + 1}.`);
     } catch (e) {
       toast(`Không đổi được thứ tự: ${errorText(e)}`);
     }
   };
 
-  const remove = async (photo: Photo, n: number) => {
+  const remove = async (photo: SellerPhoto, n: number) => {
     if (!confirm(`Xóa ảnh ${n}?`)) return;
     try {
       await s.call(`${base}/${encodeURIComponent(photo.id)}`, { method: 'DELETE' });
@@ -83,16 +92,19 @@ export function photosSection(s: Seller, product: Product): HTMLElement {
     }
   };
 
+  function picture(photo: SellerPhoto, n: number): HTMLElement {
+    if (photo.status === 'ready' && photo.sizes) return photoImg({ id: photo.id, sizes: photo.sizes, width: photo.width ?? undefined, height: photo.height ?? undefined }, `Ảnh ${n} của ${product.name}`, '(max-width: 640px) 45vw, 200px');
+    if (photo.status === 'failed') return h('div', { class: 'photo-box photo-failed' }, 'Không xử lý được ảnh này', photo.failureReason ? h('span', { class: 'muted' }, ` (${photo.failureReason})`) : null);
+    return h('div', { class: 'photo-box' }, 'Đang xử lý ảnh…');
+  }
+
   function render(): void {
     empty.hidden = photos.length > 0;
     counter.textContent = ` (${count(photos.length)})`;
     fill(list, ...photos.map((photo, i) => {
       const n = i + 1;
-      return h('li', { class: 'photo', 'data-photo-id': photo.id },
-        h('figure', null,
-          photoImg(photo, `Ảnh ${n} của ${product.name}`, '(max-width: 640px) 45vw, 200px'),
-          h('figcaption', null, n === 1 ? 'Ảnh chính' : `Ảnh ${n}`),
-        ),
+      return h('li', { class: `photo photo-${photo.status}`, 'data-photo-id': photo.id, 'data-status': photo.status },
+        h('figure', null, picture(photo, n), h('figcaption', null, n === 1 ? 'Ảnh chính' : `Ảnh ${n}`)),
         archived ? null : h('div', { class: 'photo-actions', role: 'group', 'aria-label': `Ảnh ${n}` },
           h('button', { type: 'button', class: 'btn btn-small move-up', disabled: i === 0, onclick: () => void move(i, -1, 'move-up') }, '← Lên trước', h('span', { class: 'sr-only' }, `: ảnh ${n}`)),
           h('button', { type: 'button', class: 'btn btn-small move-down', disabled: i === photos.length - 1, onclick: () => void move(i, 1, 'move-down') }, 'Ra sau →', h('span', { class: 'sr-only' }, `: ảnh ${n}`)),
@@ -102,38 +114,19 @@ export function photosSection(s: Seller, product: Product): HTMLElement {
     }));
   }
 
-  /** Waits until the photo is listed (its sizes are ready), or gives up after a while. */
-  const waitReady = async (id: string, line: HTMLElement): Promise<void> => {
-    const until = Date.now() + POLL_LIMIT_MS;
-    while (Date.now() < until) {
-      await new Promise((r) => setTimeout(r, POLL_MS));
-      try {
-        if ((await refresh()).some((p) => p.id === id)) {
-          line.textContent = 'Xong.';
-          return;
-        }
-      } catch {
-        /* a dropped request: ask again */
-      }
-    }
-    line.textContent = 'Máy chủ vẫn đang xử lý ảnh này; tải lại trang sau ít phút.';
-  };
-
   picker.addEventListener('change', async () => {
     const files = [...(picker.files ?? [])];
     picker.value = '';
-    if (!files.length) return;
-    const jobs: Array<Promise<void>> = [];
     // One request per file, one after the other: a phone's uplink is the bottleneck anyway.
     for (const file of files) {
       const bar = h('progress', { max: 1, value: 0, 'aria-label': `Tải lên ${file.name}` });
       const line = h('span', { class: 'upload-status' }, 'Đang tải lên…');
       uploads.append(h('li', { class: 'upload' }, h('span', { class: 'upload-name' }, file.name), bar, line));
       try {
-        const r = await uploadFile<Accepted>(base, file, file.name, s.session.auth(), (f) => (bar.value = f));
+        await uploadFile<SellerPhoto>(base, file, file.name, s.session.auth(), (f) => (bar.value = f));
         bar.value = 1;
-        line.textContent = 'Đã tải lên, đang xử lý ảnh…';
-        jobs.push(waitReady(r.body.id, line));
+        line.textContent = 'Đã tải lên; ảnh hiện ở trên khi xử lý xong.';
+        await refresh();
       } catch (e) {
         bar.remove();
         line.textContent = uploadError(e);
@@ -141,10 +134,12 @@ export function photosSection(s: Seller, product: Product): HTMLElement {
         if (e instanceof ApiError && e.status === 401) return s.signOut('Khóa không còn hiệu lực, vui lòng đăng nhập lại.');
       }
     }
-    await Promise.all(jobs);
+    await pollWhileProcessing();
   });
 
-  render();
+  void refresh()
+    .then(() => pollWhileProcessing())
+    .catch((e) => fill(list, h('li', { class: 'field-error' }, `Không tải được ảnh: ${errorText(e)}`)));
   return h('section', { class: 'panel', id: 'photos', 'aria-labelledby': 'photos-h' },
     h('h2', { id: 'photos-h' }, 'Ảnh sản phẩm', counter),
     empty,

@@ -15,6 +15,17 @@ export interface Order extends ShopOrder {
   updatedAt: string;
 }
 
+/** A photo as its owner sees it (GET /products/:id/images): every status, with why it failed. */
+export interface SellerPhoto {
+  id: string;
+  position: number;
+  status: 'processing' | 'ready' | 'failed';
+  sizes: Record<string, string> | null;
+  width: number | null;
+  height: number | null;
+  failureReason: string | null;
+}
+
 export interface Me {
   keyId: string;
   role: 'admin' | 'cooperative' | 'market_manager';

@@ -25,12 +25,14 @@ const PHOTO_WIDTHS = ['320', '640', '1280'];
  * (width/height), so nothing below it jumps.
  */
 export function photoImg(photo: Photo, alt: string, sizes: string, lazy = true): HTMLImageElement {
-  const widths = PHOTO_WIDTHS.filter((w) => photo.sizes[w]);
   const w = photo.width ?? 1280;
   const hgt = photo.height ?? Math.round((w * 3) / 4);
+  // A narrow original is never upscaled: several size names may share one file (listed once).
+  const files = new Map<string, number>();
+  for (const name of PHOTO_WIDTHS) if (photo.sizes[name] && !files.has(photo.sizes[name])) files.set(photo.sizes[name], Math.min(Number(name), w));
   return h('img', {
-    src: photo.sizes['640'] ?? photo.sizes[widths[widths.length - 1]],
-    srcset: widths.map((x) => `${photo.sizes[x]} ${Math.min(Number(x), w)}w`).join(', '),
+    src: photo.sizes['640'] ?? [...files.keys()].pop(),
+    srcset: [...files].map(([url, width]) => `${url} ${width}w`).join(', '),
     sizes,
     width: w,
     height: hgt,
