@@ -90,7 +90,13 @@ describe('product photos: seller center to shop, in Chromium at phone width (e2e
       { name: 'doi-che.png', mimeType: 'image/png', buffer: picture(1600, 1200, [40, 140, 60]) },
       { name: 'hop-tra.png', mimeType: 'image/png', buffer: picture(800, 600, [180, 120, 40]) },
     ]);
-    await page.waitForFunction(() => (globalThis as unknown as { document: { querySelectorAll(s: string): { length: number } } }).document.querySelectorAll('#photo-list [data-status="ready"] img').length === 2, undefined, { timeout: 60_000 });
+    await page
+      .waitForFunction(() => (globalThis as unknown as { document: { querySelectorAll(s: string): { length: number } } }).document.querySelectorAll('#photo-list [data-status="ready"] img').length === 2, undefined, { timeout: 45_000 })
+      .catch(async (e) => {
+        const shot = await screenshot(page, 'failed-photos');
+        const seen = (await t!.http.get(`/products/${id}/images`).set(bearer(coop.key))).body;
+        throw new Error(`photos not ready: ${JSON.stringify(seen)}; uploads: ${await page.locator('#upload-list').innerText()} (screenshot ${shot})`, { cause: e });
+      });
     const photos = (await t!.http.get(`/products/${id}/images`).set(bearer(coop.key)).expect(200)).body as Array<{ id: string; status: string }>;
     expect(photos.map((p) => p.status)).toEqual(['ready', 'ready']);
     await expectAccessible(page, 'seller-product-photos');
@@ -144,5 +150,5 @@ describe('product photos: seller center to shop, in Chromium at phone width (e2e
     expect(((await t!.http.get(`/products/${id}`).expect(200)).body.photos as Array<{ id: string }>).map((p) => p.id)).toEqual([photos[1].id]);
     expect(problems).toEqual([]);
     await page.close();
-  });
+  }, 150_000); // photos are made on the job queue: allow for a busy 2-core machine
 });
