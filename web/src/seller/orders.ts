@@ -26,7 +26,7 @@ const QUEUE: Array<[status: string, label: string]> = [
 
 /** The buttons of the state machine's edges a cooperative may take (src/orders/order-state.ts). */
 const STEP: Partial<Record<OrderStatus, { label: string; done: string; hint: string }>> = {
-  processing: { label: 'Nhận đơn, bắt đầu chuẩn bị hàng', done: 'Đơn đã chuyển sang "Đang chuẩn bị hàng".', hint: 'Đóng gói theo phiếu đóng gói bên dưới.' },
+  processing: { label: 'Nhận đơn, bắt đầu chuẩn bị hàng', done: 'Đơn đã chuyển sang "Đang chuẩn bị hàng".', hint: 'Đóng gói theo phiếu đóng gói (nút In phiếu đóng gói ở cuối trang).' },
   shipped: { label: 'Đã giao cho đơn vị vận chuyển', done: 'Đơn đã chuyển sang "Đang giao hàng".', hint: 'Khi hàng đã rời kho.' },
   completed: { label: 'Khách đã nhận hàng – hoàn tất', done: 'Đơn đã hoàn tất.', hint: 'Khi người mua đã nhận hàng.' },
   cancelled: { label: 'Hủy đơn', done: 'Đơn đã bị hủy.', hint: 'Hàng được trả lại kho. Đơn đã thanh toán cần hoàn tiền cho người mua.' },
@@ -112,7 +112,6 @@ export async function orderPage(view: HTMLElement, s: Seller, id: string): Promi
       h('h1', null, `Đơn ${order.code} `, statusPill(order.status)),
       h('p', { class: 'muted' }, `Đặt lúc ${dateTimeVn(order.createdAt)}${order.paidAt ? ` · thanh toán lúc ${dateTimeVn(order.paidAt)}` : ''}`),
       nextSteps(s, order),
-      refundable > 0 ? refundForm(s, order, refundable) : null,
       h('section', { class: 'panel', 'aria-labelledby': 'items-h' },
         h('h2', { id: 'items-h' }, 'Sản phẩm'),
         scrollRegion('Sản phẩm trong đơn',
@@ -148,6 +147,7 @@ export async function orderPage(view: HTMLElement, s: Seller, id: string): Promi
         ),
       ),
       h('p', null, h('button', { type: 'button', class: 'btn', id: 'print-slip', onclick: () => window.print() }, 'In phiếu đóng gói')),
+      refundable > 0 ? refundForm(s, order, refundable) : null,
     ),
     packingSlip(s, order, address),
   );
