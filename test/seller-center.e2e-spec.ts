@@ -1,7 +1,7 @@
 import { ManualClock } from '../src/common/clock.js';
 import { checkLedger } from '../src/ledger/ledger.service.js';
 import { bearer, createTestApp, type TestApp } from './harness/app.js';
-import { buyer, createCooperative, createProduct, type CreatedCooperative } from './harness/fixtures.js';
+import { buyer, createCooperative, createProduct, type CreatedCooperative, SECOND_COOPERATIVE } from './harness/fixtures.js';
 
 const WEBHOOK_KEY = 'test-bank-webhook-key-seller-center-0123';
 
@@ -47,13 +47,7 @@ describe('seller center read endpoints (e2e)', () => {
   beforeAll(async () => {
     t = await createTestApp({ clock, env: { BANK_WEBHOOK_API_KEY: WEBHOOK_KEY } });
     a = await createCooperative(t, { taxCode: '0300588569' }); // Vietcombank 1023456789
-    b = await createCooperative(t, {
-      taxCode: '0100109106',
-      name: 'HTX Nước mắm Phú Quốc',
-      provinceCode: '91',
-      communeCode: '31078',
-      bankAccount: { bankBin: '970422', accountNumber: '0881000123456', accountName: 'HTX Nuoc mam Phu Quoc' },
-    });
+    b = await createCooperative(t, SECOND_COOPERATIVE);
     const o1 = await order(a); // 370,000
     const o2 = await order(a, 100000, 1); // 100,000
     Object.assign(paid, o1);

@@ -2,6 +2,9 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
 import { decodeCursor, type Page, pageLimit, toPage } from '../common/pagination.js';
+import type { LedgerJournalView } from './ledger-views.js';
+
+export type { LedgerJournalView };
 
 /**
  * The platform's append-only double-entry ledger for money it holds or owes (SPEC "Settlement").
@@ -41,16 +44,6 @@ export interface CooperativeBalance {
   dueFromCooperativeVnd: number;
   /** held − due: positive = the platform pays the cooperative, negative = the cooperative owes. */
   netPayableVnd: number;
-}
-
-export interface LedgerJournalView {
-  id: string;
-  kind: string;
-  sourceType: string;
-  sourceId: string;
-  memo: string | null;
-  createdAt: string;
-  lines: Array<{ account: string; accountKind: string; debitVnd: number; creditVnd: number }>;
 }
 
 export const accounts = {

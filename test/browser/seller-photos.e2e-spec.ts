@@ -1,6 +1,7 @@
 import pngjs from 'pngjs';
 import { bearer, createTestApp, type TestApp } from '../harness/app.js';
 import { createCooperative, type CreatedCooperative } from '../harness/fixtures.js';
+import { fillProductForm, sellerSignIn } from './seller-pages.js';
 import { type Browser, ensureWebBuild, expectAccessible, expectFitsScreen, freePort, launchBrowser, PHONE, screenshot, serve, TEST_HOST, waitForText, watchProblems } from './browser.js';
 
 const { PNG } = pngjs;
@@ -68,19 +69,18 @@ describe('product photos: seller center to shop, in Chromium at phone width (e2e
     await page.setViewportSize(PHONE);
     page.on('dialog', (d) => void d.accept());
     const problems = watchProblems(page);
-    await page.goto(`${base}/seller/products/new`);
-    await page.fill('#api-key', coop.key);
-    await page.press('#api-key', 'Enter');
-    await page.waitForSelector('#product-form');
-    await page.fill('#pf-name', 'Trà xanh Tân Cương Thái Nguyên');
-    await page.fill('#pf-sku', 'TRA-TC-200');
-    await page.fill('#pf-priceVnd', '220000');
-    await page.fill('#pf-unit', 'hộp 200g');
-    await page.fill('#pf-stockQty', '25');
-    await page.selectOption('#pf-ocop-group', 'food');
-    await page.selectOption('#pf-ocop-stars', '4');
-    await page.fill('#pf-ocop-certificateNo', 'OCOP-TN-2025-0101');
-    await page.fill('#pf-ocop-certifiedAt', '2025-05-20');
+    await sellerSignIn(page, `${base}/seller/products/new`, coop.key);
+    await fillProductForm(page, {
+      name: 'Trà xanh Tân Cương Thái Nguyên',
+      sku: 'TRA-TC-200',
+      price: '220000',
+      unit: 'hộp 200g',
+      stock: '25',
+      group: 'food',
+      stars: '4',
+      certificateNo: 'OCOP-TN-2025-0101',
+      certifiedAt: '2025-05-20',
+    });
     await page.click('#product-form button[type=submit]');
     await page.waitForURL(/\/seller\/products\/[0-9a-f-]{36}\?created=1$/);
     const id = new URL(page.url()).pathname.split('/').pop()!;

@@ -1,6 +1,6 @@
 import type { Page } from 'playwright-core';
 import { bearer, createTestApp, type TestApp } from '../harness/app.js';
-import { buyer, createCooperative, createProduct, type CreatedCooperative } from '../harness/fixtures.js';
+import { buyer, createCooperative, createProduct, type CreatedCooperative, SECOND_COOPERATIVE } from '../harness/fixtures.js';
 import {
   type Browser,
   ensureWebBuild,
@@ -14,6 +14,7 @@ import {
   waitForText,
   watchProblems,
 } from './browser.js';
+import { fillProductForm, sellerSignIn } from './seller-pages.js';
 
 const WEBHOOK_KEY = 'browser-test-bank-webhook-key-seller-0123';
 
@@ -55,14 +56,8 @@ describe('seller center in Chromium at phone width (e2e)', () => {
     return { page, problems: watchProblems(page) };
   }
 
-  /** Opens a seller page signed in (the key goes into sessionStorage through the sign-in form). */
-  async function signedIn(page: Page, path: string): Promise<void> {
-    await page.goto(`${base}${path}`);
-    await page.waitForSelector('#api-key');
-    await page.fill('#api-key', coop.key);
-    await page.press('#api-key', 'Enter');
-    await page.waitForSelector('.section-nav');
-  }
+  /** Opens a seller page signed in with the cooperative's key. */
+  const signedIn = (page: Page, path: string) => sellerSignIn(page, `${base}${path}`, coop.key);
 
   beforeAll(async () => {
     ensureWebBuild();
@@ -104,18 +99,20 @@ describe('seller center in Chromium at phone width (e2e)', () => {
     expect(await text(page, '#pf-sku-err')).toBe('Vui lòng nhập mã SKU.');
     expect(await text(page, '#pf-ocop-group-err')).toBe('Vui lòng chọn nhóm sản phẩm OCOP.');
     expect(await page.evaluate(() => (globalThis as unknown as { document: { activeElement: { id: string } } }).document.activeElement.id)).toBe('pf-name');
-    await page.fill('#pf-name', 'Mật ong hoa cà phê Ea Kao');
-    await page.fill('#pf-sku', 'CF-500'); // already used by this cooperative: the server says so (409 duplicate_sku)
-    await page.fill('#pf-priceVnd', '150.000');
-    await page.fill('#pf-unit', 'chai 500ml');
-    await page.fill('#pf-stockQty', '12');
-    await page.fill('#pf-description', 'Mật ong nguyên chất từ rẫy cà phê.');
-    await page.selectOption('#pf-ocop-group', 'food');
-    await page.selectOption('#pf-ocop-stars', '3');
+    await fillProductForm(page, {
+      name: 'Mật ong hoa cà phê Ea Kao',
+      sku: 'CF-500', // already used by this cooperative: the server says so (409 duplicate_sku)
+      price: '150.000',
+      unit: 'chai 500ml',
+      stock: '12',
+      description: 'Mật ong nguyên chất từ rẫy cà phê.',
+      group: 'food',
+      stars: '3',
+      certificateNo: 'OCOP-DL-2025-0043',
+      certifiedAt: '2025-03-15',
+      expiresAt: '2029-03-15', // more than 36 months: refused in the browser
+    });
     expect(await text(page, '#pf-level')).toBe('Cấp tỉnh');
-    await page.fill('#pf-ocop-certificateNo', 'OCOP-DL-2025-0043');
-    await page.fill('#pf-ocop-certifiedAt', '2025-03-15');
-    await page.fill('#pf-ocop-expiresAt', '2029-03-15'); // more than 36 months: refused in the browser
     await page.click('#product-form button[type=submit]');
     await waitForText(page, '#pf-ocop-expiresAt-err', 'tối đa 36 tháng');
     await page.fill('#pf-ocop-expiresAt', '');
@@ -297,13 +294,7 @@ describe('seller center in Chromium at phone width (e2e)', () => {
   });
 
   it('an admin key chooses the cooperative to work for', async () => {
-    const other = await createCooperative(t!, {
-      taxCode: '0100109106',
-      name: 'HTX Nước mắm Phú Quốc',
-      provinceCode: '91',
-      communeCode: '31078',
-      bankAccount: { bankBin: '970422', accountNumber: '0881000123456', accountName: 'HTX Nuoc mam Phu Quoc' },
-    });
+    const other = await createCooperative(t!, SECOND_COOPERATIVE);
     await createProduct(t!, other.key, { name: 'Nước mắm cá cơm Phú Quốc', sku: 'NM-40' });
     const { page, problems } = await newPage();
     await page.goto(`${base}/seller`);

@@ -4,6 +4,7 @@ import { FormErrors } from '../lib/form-errors.js';
 import { count, dateTimeVn, money } from '../lib/format.js';
 import { table } from '../lib/table.js';
 import { uploadFile } from '../lib/upload.js';
+import { pagedList } from '../lib/pager.js';
 import { errorBox, errorText, titled, toast } from '../lib/ui.js';
 import { ORDER_STATUS } from '../shop/labels.js';
 import type { Seller } from './context.js';
@@ -213,34 +214,25 @@ function historyDetails(s: Seller, t: Transfer): HTMLElement {
 
 async function transfersSection(s: Seller, box: HTMLElement): Promise<void> {
   const list = h('ul', { class: 'item-list', id: 'transfer-list' });
-  const info = h('p', { class: 'muted' }, 'Đang tải…');
-  const more = h('button', { type: 'button', class: 'btn', hidden: true }, 'Xem thêm');
-  fill(box, h('h2', { id: 'transfers-h' }, 'Tiền đã nhận'), h('p', { class: 'hint' }, 'Mọi chuyển khoản vào tài khoản của đơn vị mà sàn được ngân hàng báo, mới nhất trước.'), info, list, more);
-  let cursor: string | null = null;
-  let shown = 0;
-  const load = async () => {
-    try {
-      const r = await s.call<Page<Transfer>>(`${s.coopPath}/transfers${qs({ limit: 20, cursor })}`);
-      for (const t of r.items) {
-        list.append(h('li', { class: 'item transfer', 'data-transfer-id': t.id },
-          ...transferHead(t),
-          h('p', null, h('span', { class: `pill pill-outcome-${t.outcome}` }, OUTCOMES[t.outcome] ?? t.outcome),
-            t.orderCode && t.orderId ? [' · đơn ', h('a', { href: `/seller/orders/${encodeURIComponent(t.orderId)}` }, t.orderCode)] : null,
-            t.amountToRefundVnd ? ` · phải hoàn ${money(t.amountToRefundVnd)}` : null),
-          t.reviewReason ? h('p', { class: 'alert' }, `Cần xem lại: ${t.reviewReason}`) : null,
-          historyDetails(s, t),
-        ));
-      }
-      shown += r.items.length;
-      cursor = r.nextCursor;
-      more.hidden = !cursor;
-      info.textContent = shown ? `${count(shown)}${cursor ? '+' : ''} chuyển khoản` : 'Chưa nhận chuyển khoản nào.';
-    } catch (e) {
-      info.replaceWith(errorBox(errorText(e)));
-    }
-  };
-  more.addEventListener('click', () => void load());
-  await load();
+  const pages = pagedList<Transfer>({
+    list,
+    path: `${s.coopPath}/transfers`,
+    limit: 20,
+    fetch: s.call,
+    noun: 'chuyển khoản',
+    empty: 'Chưa nhận chuyển khoản nào.',
+    render: (t) =>
+      h('li', { class: 'item transfer', 'data-transfer-id': t.id },
+        ...transferHead(t),
+        h('p', null, h('span', { class: `pill pill-outcome-${t.outcome}` }, OUTCOMES[t.outcome] ?? t.outcome),
+          t.orderCode && t.orderId ? [' · đơn ', h('a', { href: `/seller/orders/${encodeURIComponent(t.orderId)}` }, t.orderCode)] : null,
+          t.amountToRefundVnd ? ` · phải hoàn ${money(t.amountToRefundVnd)}` : null),
+        t.reviewReason ? h('p', { class: 'alert' }, `Cần xem lại: ${t.reviewReason}`) : null,
+        historyDetails(s, t),
+      ),
+  });
+  fill(box, h('h2', { id: 'transfers-h' }, 'Tiền đã nhận'), h('p', { class: 'hint' }, 'Mọi chuyển khoản vào tài khoản của đơn vị mà sàn được ngân hàng báo, mới nhất trước.'), pages.info, list, pages.more);
+  await pages.load();
 }
 
 async function owedSection(s: Seller, box: HTMLElement): Promise<void> {
@@ -272,31 +264,22 @@ async function owedSection(s: Seller, box: HTMLElement): Promise<void> {
 
 async function ledgerSection(s: Seller, box: HTMLElement): Promise<void> {
   const list = h('ol', { class: 'item-list', id: 'ledger-list' });
-  const info = h('p', { class: 'muted' }, 'Đang tải…');
-  const more = h('button', { type: 'button', class: 'btn', hidden: true }, 'Xem thêm');
-  fill(box, h('h2', { id: 'ledger-h' }, 'Sổ cái'), h('p', { class: 'hint' }, 'Các bút toán tạo nên số dư ở trên; mỗi bút toán có nợ bằng có, không bao giờ bị sửa hay xóa.'), info, list, more);
-  let cursor: string | null = null;
-  let shown = 0;
-  const load = async () => {
-    try {
-      const r = await s.call<Page<LedgerJournal>>(`${s.coopPath}/ledger${qs({ limit: 20, cursor })}`);
-      for (const j of r.items) {
-        list.append(h('li', { class: 'item journal' },
-          h('p', null, h('strong', null, JOURNALS[j.kind] ?? j.kind), h('span', { class: 'muted' }, ` · ${dateTimeVn(j.createdAt)}`)),
-          table(`Bút toán ${JOURNALS[j.kind] ?? j.kind}`, ['Tài khoản', 'Nợ', 'Có'],
-            j.lines.map((l) => [ACCOUNTS[l.accountKind] ?? l.accountKind, l.debitVnd ? money(l.debitVnd) : '', l.creditVnd ? money(l.creditVnd) : '']), [1, 2]),
-        ));
-      }
-      shown += r.items.length;
-      cursor = r.nextCursor;
-      more.hidden = !cursor;
-      info.textContent = shown ? `${count(shown)}${cursor ? '+' : ''} bút toán` : 'Chưa có bút toán nào.';
-    } catch (e) {
-      info.replaceWith(errorBox(errorText(e)));
-    }
-  };
-  more.addEventListener('click', () => void load());
-  await load();
+  const pages = pagedList<LedgerJournal>({
+    list,
+    path: `${s.coopPath}/ledger`,
+    limit: 20,
+    fetch: s.call,
+    noun: 'bút toán',
+    empty: 'Chưa có bút toán nào.',
+    render: (j) =>
+      h('li', { class: 'item journal' },
+        h('p', null, h('strong', null, JOURNALS[j.kind] ?? j.kind), h('span', { class: 'muted' }, ` · ${dateTimeVn(j.createdAt)}`)),
+        table(`Bút toán ${JOURNALS[j.kind] ?? j.kind}`, ['Tài khoản', 'Nợ', 'Có'],
+          j.lines.map((l) => [ACCOUNTS[l.accountKind] ?? l.accountKind, l.debitVnd ? money(l.debitVnd) : '', l.creditVnd ? money(l.creditVnd) : '']), [1, 2]),
+      ),
+  });
+  fill(box, h('h2', { id: 'ledger-h' }, 'Sổ cái'), h('p', { class: 'hint' }, 'Các bút toán tạo nên số dư ở trên; mỗi bút toán có nợ bằng có, không bao giờ bị sửa hay xóa.'), pages.info, list, pages.more);
+  await pages.load();
 }
 
 const POLL_MS = 1000;

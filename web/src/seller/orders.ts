@@ -1,15 +1,16 @@
 import { nextStatuses, type OrderStatus } from '../../../src/orders/order-state.js';
-import { ApiError, qs, randomKey } from '../lib/api.js';
+import { ApiError, randomKey } from '../lib/api.js';
 import { type Field, field, fill, h } from '../lib/dom.js';
 import { FormErrors } from '../lib/form-errors.js';
 import { count, dateTimeVn, money } from '../lib/format.js';
 import { placeName } from '../lib/places.js';
 import { scrollRegion, table } from '../lib/table.js';
+import { pagedList } from '../lib/pager.js';
 import { errorBox, errorText, titled, toast } from '../lib/ui.js';
 import { ORDER_STATUS } from '../shop/labels.js';
 import { parseVnd } from './products.js';
 import type { Seller } from './context.js';
-import type { Order, Page } from './types.js';
+import type { Order } from './types.js';
 
 /** The queue's tabs: what needs work first. */
 const QUEUE: Array<[status: string, label: string]> = [
@@ -51,40 +52,33 @@ export async function ordersPage(view: HTMLElement, s: Seller): Promise<void> {
   const label = QUEUE.find(([k]) => k === status)?.[1] ?? 'Đơn hàng';
   titled(`Đơn hàng – ${label}`);
   const list = h('ul', { class: 'item-list', id: 'order-list' });
-  const info = h('p', { class: 'muted', role: 'status' }, 'Đang tải…');
-  const more = h('button', { type: 'button', class: 'btn', hidden: true }, 'Xem thêm đơn');
+  const pages = pagedList<Order>({
+    list,
+    path: `${s.coopPath}/orders`,
+    params: { status },
+    limit: 50,
+    fetch: s.call,
+    noun: 'đơn',
+    empty: 'Không có đơn nào ở trạng thái này.',
+    moreLabel: 'Xem thêm đơn',
+    render: (o) =>
+      h('li', { class: 'item order-row', 'data-order-id': o.id },
+        h('div', { class: 'item-body' },
+          h('h3', { class: 'item-title' }, h('a', { href: `/seller/orders/${encodeURIComponent(o.id)}` }, o.code), ' ', statusPill(o.status)),
+          h('p', null, `${o.buyer.name} · ${count(o.items.reduce((n, i) => n + i.qty, 0))} sản phẩm · `, h('strong', null, money(o.totalVnd))),
+          h('p', { class: 'muted' }, `Đặt lúc ${dateTimeVn(o.createdAt)}`),
+        ),
+      ),
+  });
   fill(view,
     h('h1', null, 'Đơn hàng'),
     h('nav', { class: 'tabs', 'aria-label': 'Lọc đơn theo trạng thái' },
       h('ul', null, ...QUEUE.map(([k, l]) => h('li', null, h('a', { href: `/seller/orders?status=${encodeURIComponent(k)}`, 'aria-current': k === status ? 'page' : null }, l)))),
     ),
     h('h2', { class: 'sr-only' }, label),
-    info, list, more,
+    pages.info, list, pages.more,
   );
-  let cursor: string | null = null;
-  let shown = 0;
-  const load = async () => {
-    try {
-      const r = await s.call<Page<Order>>(`${s.coopPath}/orders${qs({ status, limit: 50, cursor })}`);
-      for (const o of r.items) {
-        list.append(h('li', { class: 'item order-row', 'data-order-id': o.id },
-          h('div', { class: 'item-body' },
-            h('h3', { class: 'item-title' }, h('a', { href: `/seller/orders/${encodeURIComponent(o.id)}` }, o.code), ' ', statusPill(o.status)),
-            h('p', null, `${o.buyer.name} · ${count(o.items.reduce((n, i) => n + i.qty, 0))} sản phẩm · `, h('strong', null, money(o.totalVnd))),
-            h('p', { class: 'muted' }, `Đặt lúc ${dateTimeVn(o.createdAt)}`),
-          ),
-        ));
-      }
-      shown += r.items.length;
-      cursor = r.nextCursor;
-      more.hidden = !cursor;
-      info.textContent = shown ? `${count(shown)}${cursor ? '+' : ''} đơn` : 'Không có đơn nào ở trạng thái này.';
-    } catch (e) {
-      info.replaceWith(errorBox(errorText(e)));
-    }
-  };
-  more.addEventListener('click', () => void load());
-  await load();
+  await pages.load();
 }
 
 /** `/seller/orders/:id`: an order, its next steps, a refund, and a packing slip to print. */

@@ -1,15 +1,16 @@
 import { CERTIFICATE_VALIDITY_MONTHS, OCOP_GROUPS, OCOP_STARS, type OcopStars, addMonths, isCalendarDate, levelForStars, resolveCertificate } from '../../../src/catalog/ocop.js';
 import { MAX_STOCK, SKU_PATTERN, TEXT_LIMITS } from '../../../src/catalog/product-rules.js';
-import { ApiError, qs } from '../lib/api.js';
+import { ApiError } from '../lib/api.js';
 import { type Control, type Field, field, fill, h } from '../lib/dom.js';
 import { FormErrors, type Problem } from '../lib/form-errors.js';
 import { calendarDate, count, money, vnDay } from '../lib/format.js';
+import { pagedList } from '../lib/pager.js';
 import { errorBox, errorText, titled, toast } from '../lib/ui.js';
 import { OCOP_GROUPS as GROUP_LABELS, OCOP_LEVELS } from '../shop/labels.js';
 import { thumb } from '../shop/product-card.js';
 import type { Seller } from './context.js';
 import { photosSection } from './photos.js';
-import type { Page, Product } from './types.js';
+import type { Product } from './types.js';
 
 /** Largest price, as the API's MAX_VND (src/common/money.ts). */
 const MAX_PRICE_VND = 1_000_000_000_000;
@@ -27,30 +28,22 @@ export function productState(p: Product, today = vnDay()): { label: string; tone
 export async function productsPage(view: HTMLElement, s: Seller): Promise<void> {
   titled('Sản phẩm của tôi');
   const list = h('ul', { class: 'item-list', id: 'product-list', 'aria-busy': 'true' });
-  const status = h('p', { class: 'muted', role: 'status' }, 'Đang tải…');
-  const more = h('button', { type: 'button', class: 'btn', hidden: true }, 'Xem thêm sản phẩm');
+  const pages = pagedList<Product>({
+    list,
+    path: '/products',
+    params: { cooperativeId: s.coop.id, includeInactive: 'true', sort: 'newest' },
+    limit: PAGE,
+    fetch: s.call,
+    render: productRow,
+    noun: 'sản phẩm',
+    empty: 'Chưa có sản phẩm nào. Bấm "Thêm sản phẩm" để đăng sản phẩm đầu tiên.',
+    moreLabel: 'Xem thêm sản phẩm',
+  });
   fill(view,
     h('div', { class: 'page-head' }, h('h1', null, 'Sản phẩm'), h('a', { class: 'btn btn-primary', href: '/seller/products/new', id: 'new-product' }, '+ Thêm sản phẩm')),
-    status, list, more,
+    pages.info, list, pages.more,
   );
-  let cursor: string | null = null;
-  let shown = 0;
-  const load = async () => {
-    try {
-      const r = await s.call<Page<Product>>(`/products${qs({ cooperativeId: s.coop.id, includeInactive: 'true', sort: 'newest', limit: PAGE, cursor })}`);
-      for (const p of r.items) list.append(productRow(p));
-      shown += r.items.length;
-      cursor = r.nextCursor;
-      more.hidden = !cursor;
-      status.textContent = shown ? `${count(shown)}${cursor ? '+' : ''} sản phẩm` : 'Chưa có sản phẩm nào. Bấm "Thêm sản phẩm" để đăng sản phẩm đầu tiên.';
-    } catch (e) {
-      status.replaceWith(errorBox(errorText(e)));
-    } finally {
-      list.removeAttribute('aria-busy');
-    }
-  };
-  more.addEventListener('click', () => void load());
-  await load();
+  await pages.load();
 }
 
 function productRow(p: Product): HTMLElement {

@@ -1,6 +1,7 @@
 /** The API shapes the seller center reads (OpenAPI at /docs). */
-import type { Order as ShopOrder, Page, Photo, Product as ShopProduct } from '../shop/types.js';
-export type { Page, Photo };
+import type { Order as ShopOrder, Photo, Product as ShopProduct } from '../shop/types.js';
+export type { Page } from '../lib/pager.js';
+export type { Photo };
 
 export interface Product extends ShopProduct {
   sku: string;
@@ -86,15 +87,8 @@ export interface TransferDetail extends Transfer {
   decisions: Decision[];
 }
 
-export interface LedgerJournal {
-  id: string;
-  kind: string;
-  sourceType: string;
-  sourceId: string;
-  memo: string | null;
-  createdAt: string;
-  lines: Array<{ account: string; accountKind: string; debitVnd: number; creditVnd: number }>;
-}
+/** The server's own shape (type only: nothing of the server is bundled). */
+export type { LedgerJournalView as LedgerJournal } from '../../../src/ledger/ledger-views.js';
 
 export interface Refund {
   id: string;
