@@ -261,6 +261,7 @@ async function main(): Promise<void> {
       RATE_LIMIT_PER_MINUTE: '1000000000',
       DB_POOL_MAX: String(CLIENTS),
       STRIPE_WEBHOOK_SECRET: 'whsec_bench_only',
+      BANK_FEED_ENCRYPTION_KEYS: Buffer.alloc(32, 7).toString('base64'), // bench only
       ORDER_EXPIRY_SWEEP_SECONDS: '0',
     });
     app = await createApp({ config, databaseUrl: url });

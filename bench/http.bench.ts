@@ -80,6 +80,7 @@ async function main(): Promise<void> {
         WEB_CONCURRENCY: String(WORKERS),
         RATE_LIMIT_PER_MINUTE: '100000000',
         STRIPE_WEBHOOK_SECRET: 'whsec_bench_only',
+        BANK_FEED_ENCRYPTION_KEYS: Buffer.alloc(32, 7).toString('base64'), // bench only
         ORDER_EXPIRY_SWEEP_SECONDS: '0',
       },
       stdio: ['ignore', 'pipe', 'inherit'],

@@ -215,6 +215,7 @@ async function main(): Promise<void> {
       SEED_DEMO: 'false',
       RATE_LIMIT_PER_MINUTE: '1000000000',
       STRIPE_WEBHOOK_SECRET: 'whsec_bench_only',
+      BANK_FEED_ENCRYPTION_KEYS: Buffer.alloc(32, 7).toString('base64'), // bench only
       BANK_WEBHOOK_API_KEY: 'bench_only_bank_webhook_key_0123456789',
       ORDER_EXPIRY_SWEEP_SECONDS: '0',
     });

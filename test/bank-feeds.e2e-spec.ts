@@ -243,7 +243,7 @@ describe('bank feeds (e2e)', () => {
       expect(ok.body).toEqual({ success: true });
       expect(await status(o.id)).toEqual({ status: 'paid', received: o.totalVnd });
       expect(await rowsOfFeed(f.id)).toEqual([
-        expect.objectContaining({ source: 'webhook', external_id: `Vietcombank:${body.id}`, reference_code: body.referenceCode, outcome: 'paid', order_id: o.id }),
+        expect.objectContaining({ source: 'webhook', external_id: `1023456789:Vietcombank:${body.id}`, reference_code: body.referenceCode, outcome: 'paid', order_id: o.id }),
       ]);
       await hook(f.id).set('Authorization', `Apikey ${f.secret}`).send(body).expect(200);
       expect(await txnCount()).toBe(before + 1);
@@ -281,7 +281,7 @@ describe('bank feeds (e2e)', () => {
       expect(ok.body).toEqual({ success: true });
       expect(await status(o.id)).toEqual({ status: 'paid', received: o.totalVnd });
       expect(await rowsOfFeed(f.id)).toEqual([
-        expect.objectContaining({ source: 'casso', external_id: String(body.data.id), reference_code: body.data.reference, outcome: 'paid', order_id: o.id }),
+        expect.objectContaining({ source: 'casso', external_id: `1023456789:${body.data.id}`, reference_code: body.data.reference, outcome: 'paid', order_id: o.id }),
       ]);
       const before = await txnCount();
       clock.advance(60_000);
@@ -332,9 +332,9 @@ describe('bank feeds (e2e)', () => {
       expect(rows).toHaveLength(3);
       expect(rows.map((r) => [r.external_id, r.source, r.direction, r.outcome])).toEqual(
         expect.arrayContaining([
-          [String(items[0].id), 'casso_legacy', 'in', 'paid'],
-          [String(items[1].id), 'casso_legacy', 'in', 'paid'],
-          [String(items[2].id), 'casso_legacy', 'out', 'outgoing'],
+          [`1023456789:${items[0].id}`, 'casso_legacy', 'in', 'paid'],
+          [`1023456789:${items[1].id}`, 'casso_legacy', 'in', 'paid'],
+          [`1023456789:${items[2].id}`, 'casso_legacy', 'out', 'outgoing'],
         ]),
       );
       await hook(f.id).set('Secure-Token', f.secret).send({ error: 0, data: items }).expect(200);
@@ -364,7 +364,7 @@ describe('bank feeds (e2e)', () => {
       expect(ok.body).toEqual({ success: true });
       expect(await status(o.id)).toEqual({ status: 'paid', received: o.totalVnd });
       expect(await rowsOfFeed(f.id)).toEqual([
-        expect.objectContaining({ source: 'pay2s', external_id: body.transactions[0].id, reference_code: body.transactions[0].transactionNumber, outcome: 'paid' }),
+        expect.objectContaining({ source: 'pay2s', external_id: `1023456789:${body.transactions[0].id}`, reference_code: body.transactions[0].transactionNumber, outcome: 'paid' }),
       ]);
       await hook(f.id).set('Authorization', `Bearer ${f.secret}`).send({ transactions: [] }).expect(200);
       expect(await txnCount()).toBe(before + 1);
@@ -411,7 +411,7 @@ describe('bank feeds (e2e)', () => {
       const [row] = await rowsOfFeed(fb.id);
       expect(row).toMatchObject({
         source: `feed:${fb.id}:foreign`,
-        external_id: item.id,
+        external_id: `1023456789:${item.id}`,
         account_number: '1023456789',
         reference_code: null,
         outcome: 'unmatched',
@@ -428,6 +428,19 @@ describe('bank feeds (e2e)', () => {
         .set('Authorization', `Apikey ${WEBHOOK_KEY}`)
         .send(sepayBody({ content: o.payment.reference, transferAmount: o.totalVnd, referenceCode: item.transactionNumber }))
         .expect(200);
+      expect(await status(o.id)).toEqual({ status: 'paid', received: o.totalVnd });
+    });
+
+    it("a feed cannot take another account's provider id ahead of the real transaction (ids are scoped by account)", async () => {
+      const fb = await feed({ coop: b }, 'sepay');
+      const o = await order(a);
+      // b's feed reports, for b's own account, the SePay id that a's real transfer will carry.
+      const real = sepayBody({ content: o.payment.reference, transferAmount: o.totalVnd });
+      const squat = { ...real, accountNumber: '0881000123456', gateway: real.gateway, content: 'khong lien quan', referenceCode: 'FT-OTHER-1' };
+      await hook(fb.id).set('Authorization', `Apikey ${fb.secret}`).send(squat).expect(200);
+      // The real one, through the platform webhook, is stored and pays a's order.
+      const res = await t.http.post('/webhooks/bank-transactions').set('Authorization', `Apikey ${WEBHOOK_KEY}`).send(real).expect(200);
+      expect(res.body).toMatchObject({ success: true, duplicate: false });
       expect(await status(o.id)).toEqual({ status: 'paid', received: o.totalVnd });
     });
 

@@ -177,6 +177,30 @@ describe('4.0 markets: batches, concurrency, cards (e2e)', () => {
     });
   });
 
+  describe('stall slots (the bit of a stall in the activity sets)', () => {
+    it('stalls created concurrently get the market\'s next slots, each once; their cashless sales set their own bits', async () => {
+      const market = await createMarket(t, { name: 'Chợ 4.0 Thành Nhất', communeCode: '24121', address: 'Phường Thành Nhất' });
+      const created = await Promise.all(Array.from({ length: 70 }, (_, i) => createStall(t, market.key, market.id, { code: `S-${i + 1}`, bankAccount: undefined })));
+      const slots = (await t.db.query(`SELECT slot FROM stalls WHERE market_id = $1 ORDER BY slot`, [market.id])).rows.map((r) => r.slot);
+      expect(slots).toEqual(Array.from({ length: 70 }, (_, i) => i));
+      expect((await t.db.query(`SELECT stall_slots FROM markets WHERE id = $1`, [market.id])).rows[0].stall_slots).toBe(70);
+      // Slots 64+ live in the second word; the card sales of three stalls on one day set three bits.
+      const bySlot = new Map((await t.db.query(`SELECT id, slot FROM stalls WHERE market_id = $1`, [market.id])).rows.map((r) => [r.slot as number, r.id as string]));
+      for (const slot of [0, 63, 64]) {
+        await recordTxn(t, market.key, market.id, { stallId: bySlot.get(slot)!, amountVnd: 10_000, method: 'card', occurredAt: '2026-03-07T03:00:00Z' });
+      }
+      await recordTxn(t, market.key, market.id, { stallId: bySlot.get(1)!, amountVnd: 10_000, method: 'cash', occurredAt: '2026-03-07T03:00:00Z' });
+      const words = (await t.db.query(`SELECT word, stalls::text FROM market_daily_activity WHERE market_id = $1 AND day = '2026-03-07' ORDER BY word`, [market.id])).rows;
+      expect(words).toEqual([
+        { word: 0, stalls: String(1n - 2n ** 63n) }, // bits 0 and 63 (the sign bit)
+        { word: 1, stalls: '1' },
+      ]);
+      expect(created).toHaveLength(70);
+      const { raw, rollups } = await rollupConsistency(t, market.id);
+      expect(rollups).toEqual(raw);
+    });
+  });
+
   describe('QR cards over several pages', () => {
     it('prints four A6 cards per A4 page, in code order, skipping stalls without account and inactive ones', async () => {
       const P = await createMarket(t, { name: 'Chợ 4.0 Thành Nhất', communeCode: '24154', address: 'Phường Thành Nhất' });

@@ -630,6 +630,28 @@ describe('4.0 markets (e2e)', () => {
       await t.http.get('/markets/stats').set(bearer(t.adminKey)).query({ provinceCode: '99' }).expect(400);
     });
 
+    it('counts a ranking\'s active stalls from the activity sets exactly as the market\'s own stats count them, for periods of every shape', async () => {
+      const periods: Array<[string, string, number]> = [
+        ['2026-03-01', '2026-03-15', 3], // days of one month
+        ['2026-03-02', '2026-03-02', 1], // one day: A-02's qr
+        ['2026-03-03', '2026-03-08', 0], // only B-02 sold, and it has closed since
+        ['2026-03-10', '2026-03-31', 1], // A-01's bank credit on 03-10
+        ['2026-01-01', '2026-02-28', 0], // only A-02's cash sale on 02-27
+        ['2026-02-01', '2026-03-31', 3], // whole months
+        ['2026-02-15', '2026-04-10', 3], // partial, whole, partial
+        ['2025-03-21', '2026-03-20', 3], // a year
+      ];
+      for (const [from, to, active] of periods) {
+        const ranking = await t.http.get('/markets/stats').set(bearer(t.adminKey)).query({ provinceCode: '66', from, to }).expect(200);
+        for (const m of [A, B]) {
+          const own = (await stats(m.id, { from, to }, t.adminKey).expect(200)).body.stalls;
+          const item = ranking.body.items.find((i: { marketId: string }) => i.marketId === m.id);
+          expect([from, to, m.id, item.stalls]).toEqual([from, to, m.id, own]);
+        }
+        expect([from, to, ranking.body.items.find((i: { marketId: string }) => i.marketId === A.id).stalls.active]).toEqual([from, to, active]);
+      }
+    });
+
     it('shows a manager only their markets in the ranking', async () => {
       const mine = await t.http.get('/markets/stats').set(bearer(A.key)).query({ provinceCode: '66', from: '2026-03-01', to: '2026-03-15' }).expect(200);
       expect(mine.body.items.map((i: { marketId: string }) => i.marketId)).toEqual([A.id]);

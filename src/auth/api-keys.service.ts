@@ -1,6 +1,6 @@
-import { Inject, Injectable } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import { IsNull, Repository } from 'typeorm';
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
+import { DataSource, IsNull, Repository } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
 import { Clock } from '../common/clock.js';
 import { Forbidden, NotFound, Unauthorized } from '../common/errors.js';
@@ -8,6 +8,7 @@ import { decodeCursor, type Page, pageLimit, toPage } from '../common/pagination
 import { ApiKeyEntity } from './api-key.entity.js';
 import { apiKeyMatches, generateApiKey, hashApiKey, isWellFormedApiKey, keyLookupPrefix, KEY_PREFIX } from './api-key-secret.js';
 import { type Principal, type Role } from './principal.js';
+import { REVOCATION_CHANNEL, RevocationListener } from './revocation-listener.js';
 
 export interface ApiKeyView {
   id: string;
@@ -27,17 +28,56 @@ export interface IssuedApiKey extends ApiKeyView {
 }
 
 const LAST_USED_RESOLUTION_MS = 60_000;
+/** Keys remembered at most (a bound on memory; the oldest go first). */
+const CACHE_MAX_KEYS = 10_000;
 
+interface CachedKey {
+  principal: Principal;
+  expiresAt: number;
+  lastUsedAt: number;
+}
+
+/**
+ * API keys. A verified key is remembered for API_KEY_CACHE_SECONDS so that most requests need no
+ * database round trip; revocation stays immediate on every instance: revoke() announces the key id
+ * with NOTIFY in its own transaction, every instance LISTENs and forgets the key at once, and while
+ * an instance is not listening (starting, connection lost) it trusts no remembered key.
+ */
 @Injectable()
-export class ApiKeysService {
+export class ApiKeysService implements OnApplicationBootstrap, OnModuleDestroy {
+  private readonly log = new Logger(ApiKeysService.name);
   private readonly adminHash?: Buffer;
+  private readonly cacheMs: number;
+  private readonly cache = new Map<string, CachedKey>();
+  /** Bumped by every revocation notice and listening gap: a lookup that overlapped one is not cached. */
+  private generation = 0;
+  private listener?: RevocationListener;
 
   constructor(
     @InjectRepository(ApiKeyEntity) private readonly keys: Repository<ApiKeyEntity>,
+    @InjectDataSource() private readonly ds: DataSource,
     @Inject(APP_CONFIG) config: AppConfig,
     private readonly clock: Clock,
   ) {
     if (config.adminApiKey) this.adminHash = hashApiKey(config.adminApiKey);
+    this.cacheMs = config.apiKeyCacheSeconds * 1000;
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    if (!this.cacheMs) return;
+    const url = (this.ds.options as { url?: string }).url;
+    if (!url) return;
+    this.listener = new RevocationListener(
+      url,
+      (keyId) => this.forget(keyId),
+      () => this.forgetAll(),
+      (msg) => this.log.warn(msg),
+    );
+    await this.listener.start();
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await this.listener?.stop();
   }
 
   /** Resolves a Bearer token to a principal, or throws Unauthorized. */
@@ -46,19 +86,45 @@ export class ApiKeysService {
     if (this.adminHash && apiKeyMatches(token, this.adminHash)) {
       return { keyId: 'env', role: 'admin', cooperativeId: null, marketIds: [] };
     }
+    const hash = hashApiKey(token).toString('base64');
+    const now = this.clock.now().getTime();
+    const trusted = this.listener?.live === true;
+    const hit = trusted ? this.cache.get(hash) : undefined;
+    if (hit && hit.expiresAt > now) {
+      if (now - hit.lastUsedAt > LAST_USED_RESOLUTION_MS) {
+        hit.lastUsedAt = now;
+        this.keys.update({ id: hit.principal.keyId }, { lastUsedAt: new Date(now) }).catch((e) => this.log.debug({ err: e }, 'lastUsedAt not recorded'));
+      }
+      return hit.principal;
+    }
+    const generation = this.generation;
     const candidates = await this.keys.find({ where: { keyPrefix: keyLookupPrefix(token), revokedAt: IsNull() } });
     const row = candidates.find((c) => apiKeyMatches(token, c.keyHash));
     if (!row) throw new Unauthorized('Invalid or revoked API key');
-    const now = this.clock.now();
-    if (!row.lastUsedAt || now.getTime() - row.lastUsedAt.getTime() > LAST_USED_RESOLUTION_MS) {
-      await this.keys.update({ id: row.id }, { lastUsedAt: now });
+    if (!row.lastUsedAt || now - row.lastUsedAt.getTime() > LAST_USED_RESOLUTION_MS) {
+      await this.keys.update({ id: row.id }, { lastUsedAt: new Date(now) });
     }
-    return {
+    const principal: Principal = {
       keyId: row.id,
       role: row.role,
       cooperativeId: row.cooperativeId,
       marketIds: row.marketId ? [row.marketId] : [],
     };
+    if (trusted && this.listener?.live && generation === this.generation) {
+      if (this.cache.size >= CACHE_MAX_KEYS) this.cache.delete(this.cache.keys().next().value!);
+      this.cache.set(hash, { principal, expiresAt: now + this.cacheMs, lastUsedAt: now });
+    }
+    return principal;
+  }
+
+  private forget(keyId: string): void {
+    this.generation++;
+    for (const [hash, c] of this.cache) if (c.principal.keyId === keyId) this.cache.delete(hash);
+  }
+
+  private forgetAll(): void {
+    this.generation++;
+    this.cache.clear();
   }
 
   async issue(input: { name: string; role: Role; cooperativeId?: string; marketId?: string; createdBy: Principal }): Promise<IssuedApiKey> {
@@ -102,9 +168,15 @@ export class ApiKeysService {
       (p.role === 'market_manager' && row.marketId !== null && p.marketIds.includes(row.marketId));
     if (!mine) throw new Forbidden('This API key is not yours');
     if (!row.revokedAt) {
-      row.revokedAt = this.clock.now();
-      await this.keys.update({ id }, { revokedAt: row.revokedAt });
+      const at = this.clock.now();
+      // The notice is delivered to every listening instance when this transaction commits.
+      await this.ds.transaction(async (m) => {
+        await m.update(ApiKeyEntity, { id }, { revokedAt: at });
+        await m.query('SELECT pg_notify($1, $2)', [REVOCATION_CHANNEL, id]);
+      });
+      row.revokedAt = at;
     }
+    this.forget(id);
     return this.view(row);
   }
 

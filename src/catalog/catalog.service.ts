@@ -23,6 +23,8 @@ import {
   type ProductListFilters,
   type ProductRow,
   type ProductSort,
+  RELEVANCE_TIERS,
+  type RelevanceTier,
 } from './product-queries.js';
 import { buildSearchExtra, provinceSearchNames, searchTokens } from './search-text.js';
 
@@ -445,7 +447,7 @@ export class CatalogService implements OnModuleInit {
 function productCursorValues(fingerprint: string, k: ProductKeyset): Array<string | number> {
   switch (k.sort) {
     case 'relevance':
-      return [fingerprint, k.rank, k.id];
+      return [fingerprint, k.tier, k.stars, k.createdAt, k.id];
     case 'price_asc':
     case 'price_desc':
       return [fingerprint, k.priceVnd, k.id];
@@ -459,7 +461,7 @@ function productCursorValues(fingerprint: string, k: ProductKeyset): Array<strin
 function decodeProductCursor(cursor: string, sort: ProductSort, fingerprint: string): ProductKeyset {
   const bad = (problem = 'is not a valid cursor for this list') => InvalidInput.field('cursor', problem);
   const kinds: Array<'s' | 'n'> =
-    sort === 'stars' ? ['s', 'n', 's', 's'] : sort === 'newest' ? ['s', 's', 's'] : ['s', 'n', 's'];
+    sort === 'relevance' ? ['s', 'n', 'n', 's', 's'] : sort === 'stars' ? ['s', 'n', 's', 's'] : sort === 'newest' ? ['s', 's', 's'] : ['s', 'n', 's'];
   let v: Array<string | number | null>;
   try {
     v = decodeCursor(cursor, kinds);
@@ -470,8 +472,11 @@ function decodeProductCursor(cursor: string, sort: ProductSort, fingerprint: str
   const id = v[v.length - 1] as string;
   if (!UUID_RE.test(id)) throw bad();
   switch (sort) {
-    case 'relevance':
-      return { sort, rank: v[1] as number, id };
+    case 'relevance': {
+      const tier = v[1] as number;
+      if (!(RELEVANCE_TIERS as readonly number[]).includes(tier) || !validStars(v[2]) || !CREATED_KEY_RE.test(v[3] as string)) throw bad();
+      return { sort, tier: tier as RelevanceTier, stars: v[2] as number, createdAt: v[3] as string, id };
+    }
     case 'price_asc':
     case 'price_desc':
       if (!Number.isSafeInteger(v[1])) throw bad();
@@ -480,7 +485,11 @@ function decodeProductCursor(cursor: string, sort: ProductSort, fingerprint: str
       if (!CREATED_KEY_RE.test(v[1] as string)) throw bad();
       return { sort, createdAt: v[1] as string, id };
     case 'stars':
-      if (!Number.isInteger(v[1]) || (v[1] as number) < 1 || (v[1] as number) > 5 || !CREATED_KEY_RE.test(v[2] as string)) throw bad();
+      if (!validStars(v[1]) || !CREATED_KEY_RE.test(v[2] as string)) throw bad();
       return { sort, stars: v[1] as number, createdAt: v[2] as string, id };
   }
+}
+
+function validStars(v: unknown): boolean {
+  return Number.isInteger(v) && (v as number) >= 1 && (v as number) <= 5;
 }

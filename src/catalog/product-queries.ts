@@ -4,13 +4,19 @@
  * the index e2e test EXPLAINs exactly what it builds.
  *
  * Shape: an inner query picks the page from `products` alone (filters, keyset condition, ORDER BY …
- * LIMIT n + 1), served by the partial indexes of the Foundation migration; the outer query joins
- * those ≤ 101 rows to `cooperatives` and formats them.
+ * LIMIT n + 1), served by the partial indexes of the migrations; the outer query joins those ≤ 101
+ * rows to `cooperatives` and formats them.
  *
- * Relevance: `ts_rank` on the weighted `search_vector` (name = weight A, search_extra = weight B)
- * plus 1 when every word is in the name (`search_vector @@ 'w1:A & w2:*A'`), so a product called
- * "Cà phê …" outranks one whose cooperative or description merely mentions coffee. Both terms are
- * computed from the tsvector already in the row: no per-row unaccent.
+ * Relevance (migration SearchRanking) is a tier, then OCOP stars, then newest:
+ *   2  the name starts with the searched words (`name_key LIKE 'ca phe%'`),
+ *   1  the name holds every word, elsewhere (`name_vector @@ 'ca & phe:*'`),
+ *   0  the words are found only with the cooperative, province or description (`search_vector`).
+ * So "Cà phê Robusta" comes before "Mật ong hoa cà phê", which comes before the honey of a coffee
+ * cooperative. Nothing is scored per row: each tier is a branch of a UNION ALL ordered by
+ * (ocop_stars, created_at, id) with its own LIMIT, which PostgreSQL serves either by walking
+ * products_stars_idx and stopping after the page (a tier with many matches) or from the tier's own
+ * index and a small sort (a tier with few), and the Append stops reading branches once the page is
+ * full. The tiers are disjoint, so a cursor (tier, stars, created_at, id) continues exactly.
  */
 import type { OcopGroup } from './ocop.js';
 import { toTsQuery } from './search-text.js';
@@ -34,7 +40,7 @@ export interface ProductListFilters {
 
 /** Keyset position after the last row of the previous page, per sort. */
 export type ProductKeyset =
-  | { sort: 'relevance'; rank: number; id: string }
+  | { sort: 'relevance'; tier: RelevanceTier; stars: number; createdAt: string; id: string }
   | { sort: 'price_asc' | 'price_desc'; priceVnd: number; id: string }
   | { sort: 'newest'; createdAt: string; id: string }
   | { sort: 'stars'; stars: number; createdAt: string; id: string };
@@ -44,8 +50,9 @@ export interface BuiltQuery {
   params: unknown[];
 }
 
-/** The relative weights of {D, C, B, A}: a word in the name counts five times one in search_extra. */
-const RANK_WEIGHTS = '{0.1,0.1,0.2,1.0}';
+/** 2: the name starts with the words; 1: the name holds them; 0: found only beyond the name. */
+export type RelevanceTier = 0 | 1 | 2;
+export const RELEVANCE_TIERS: readonly RelevanceTier[] = [2, 1, 0];
 
 /** `created_at` with its microseconds, UTC, for cursors (a JS Date would drop them). */
 export const CREATED_KEY_SQL = `to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
@@ -85,7 +92,7 @@ export interface ProductRow {
   cooperative_name: string;
   cooperative_province_code: string;
   created_key?: string;
-  rank?: number;
+  tier?: RelevanceTier;
 }
 
 class Params {
@@ -100,7 +107,7 @@ class Params {
 function orderBy(sort: ProductSort, alias: string): string {
   switch (sort) {
     case 'relevance':
-      return `${alias}rank DESC, ${alias}id DESC`;
+      return `${alias}tier DESC, ${alias}ocop_stars DESC, ${alias}created_at DESC, ${alias}id DESC`;
     case 'price_asc':
       return `${alias}price_vnd ASC, ${alias}id ASC`;
     case 'price_desc':
@@ -114,23 +121,20 @@ function orderBy(sort: ProductSort, alias: string): string {
 
 /**
  * One page of products: `limit + 1` rows (the extra one tells whether there is a next page), with
- * `created_key` (and `rank` when searching) for the next cursor.
+ * `created_key` (and `tier` when sorted by relevance) for the next cursor.
  */
 export function buildProductListQuery(f: ProductListFilters, today: string, limit: number, after?: ProductKeyset): BuiltQuery {
+  if (after && after.sort !== f.sort) throw new RangeError('keyset of another sort');
+  if (f.sort === 'relevance' && !f.tokens) throw new RangeError('relevance needs tokens');
   const p = new Params();
   const where: string[] = [];
-  let rankSql: string | null = null;
 
   if (!f.includeInactive) {
     // Matches the partial indexes' predicate (status = 'active'); an expired certificate hides the product.
     where.push(`p.status = 'active'`, `p.ocop_expires_at >= ${p.add(today)}::date`);
   }
-  if (f.tokens) {
-    const query = `to_tsquery('simple', ${p.add(toTsQuery(f.tokens))})`;
-    const inName = `to_tsquery('simple', ${p.add(toTsQuery(f.tokens, 'A'))})`;
-    where.push(`p.search_vector @@ ${query}`);
-    rankSql = `(ts_rank('${RANK_WEIGHTS}', p.search_vector, ${query}) + CASE WHEN p.search_vector @@ ${inName} THEN 1 ELSE 0 END)::float8`;
-  }
+  const words = f.tokens ? `to_tsquery('simple', ${p.add(toTsQuery(f.tokens))})` : null;
+  if (words && f.sort !== 'relevance') where.push(`p.search_vector @@ ${words}`);
   if (f.provinceCode !== undefined) where.push(`p.province_code = ${p.add(f.provinceCode)}`);
   if (f.group !== undefined) where.push(`p.ocop_group = ${p.add(f.group)}`);
   if (f.minStars !== undefined) where.push(`p.ocop_stars >= ${p.add(f.minStars)}::smallint`);
@@ -138,40 +142,22 @@ export function buildProductListQuery(f: ProductListFilters, today: string, limi
   if (f.maxPriceVnd !== undefined) where.push(`p.price_vnd <= ${p.add(f.maxPriceVnd)}::bigint`);
   if (f.cooperativeId !== undefined) where.push(`p.cooperative_id = ${p.add(f.cooperativeId)}::uuid`);
 
-  if (after) {
-    if (after.sort !== f.sort) throw new RangeError('keyset of another sort');
-    switch (after.sort) {
-      case 'relevance':
-        if (!rankSql) throw new RangeError('relevance needs tokens');
-        where.push(`(${rankSql}, p.id) < (${p.add(after.rank)}::float8, ${p.add(after.id)}::uuid)`);
-        break;
-      case 'price_asc':
-        where.push(`(p.price_vnd, p.id) > (${p.add(after.priceVnd)}::bigint, ${p.add(after.id)}::uuid)`);
-        break;
-      case 'price_desc':
-        where.push(`(p.price_vnd, p.id) < (${p.add(after.priceVnd)}::bigint, ${p.add(after.id)}::uuid)`);
-        break;
-      case 'newest':
-        where.push(`(p.created_at, p.id) < (${p.add(after.createdAt)}::timestamptz, ${p.add(after.id)}::uuid)`);
-        break;
-      case 'stars':
-        where.push(
-          `(p.ocop_stars, p.created_at, p.id) < (${p.add(after.stars)}::smallint, ${p.add(after.createdAt)}::timestamptz, ${p.add(after.id)}::uuid)`,
-        );
-        break;
-    }
-  }
-  if (f.sort === 'relevance' && !rankSql) throw new RangeError('relevance needs tokens');
-
-  const inner = `
-    SELECT p.*${rankSql ? `, ${rankSql} AS rank` : ''}
+  let inner: string;
+  if (f.sort === 'relevance') {
+    const rel = after?.sort === 'relevance' ? after : undefined;
+    inner = walksStarsIndex(f) ? relevanceByTiers(p, where, f.tokens!, words!, limit, rel) : relevanceInOnePass(p, where, f.tokens!, words!, limit, rel);
+  } else {
+    if (after && after.sort !== 'relevance') where.push(keysetCondition(after, p));
+    inner = `
+    SELECT p.*
     FROM products p
     ${where.length ? `WHERE ${where.join('\n      AND ')}` : ''}
-    ORDER BY ${orderBy(f.sort, f.sort === 'relevance' ? '' : 'p.')}
+    ORDER BY ${orderBy(f.sort, 'p.')}
     LIMIT ${p.add(limit + 1)}`;
+  }
   const sql = `
     SELECT ${PRODUCT_COLUMNS_SQL},
-      ${CREATED_KEY_SQL} AS created_key${rankSql ? ', p.rank' : ''}
+      ${CREATED_KEY_SQL} AS created_key${f.sort === 'relevance' ? ', p.tier' : ''}
     FROM (${inner}
     ) p
     JOIN cooperatives c ON c.id = p.cooperative_id
@@ -179,12 +165,100 @@ export function buildProductListQuery(f: ProductListFilters, today: string, limi
   return { sql, params: p.values };
 }
 
+/**
+ * Whether a relevance search may walk products_stars_idx tier by tier. Not with a filter on a column
+ * that index does not hold (province, group, price, cooperative): such filters are correlated with
+ * the words ("ca phe" among handicrafts: nothing), the planner multiplies selectivities as if they
+ * were not, and would walk the whole index looking for rows that are not there. minStars is a range
+ * of the index itself.
+ */
+function walksStarsIndex(f: ProductListFilters): boolean {
+  return f.provinceCode === undefined && f.group === undefined && f.minPriceVnd === undefined && f.maxPriceVnd === undefined && f.cooperativeId === undefined;
+}
+
+type RelevanceKeyset = Extract<ProductKeyset, { sort: 'relevance' }>;
+
+/**
+ * One UNION ALL branch per tier, each ordered by (stars, created_at, id) with its own LIMIT: the
+ * planner walks products_stars_idx and stops after the page when the tier has many matches, or reads
+ * the tier's own index and sorts when it has few. The Append returns the branches in order and is not
+ * read further once the LIMIT is reached, so lower tiers cost nothing when the page is full. After a
+ * cursor, tiers above its tier are done, its tier continues after its row, lower tiers start over.
+ */
+function relevanceByTiers(p: Params, where: string[], tokens: string[], words: string, limit: number, after?: RelevanceKeyset): string {
+  let prefixParam: string | undefined; // added only when used: an unused $n has no type and fails the statement
+  const prefix = () => (prefixParam ??= p.add(namePrefixPattern(tokens)));
+  const tierWhere = (t: RelevanceTier): string[] =>
+    t === 2
+      ? [`p.name_key LIKE ${prefix()}`]
+      : t === 1
+        ? [`p.name_vector @@ ${words}`, `p.name_key NOT LIKE ${prefix()}`]
+        : [`p.search_vector @@ ${words}`, `NOT p.name_vector @@ ${words}`];
+  const pageLimit = p.add(limit + 1);
+  const branches = RELEVANCE_TIERS.filter((t) => !after || t <= after.tier).map((t) => {
+    const conds = [...where, ...tierWhere(t)];
+    if (after && t === after.tier) {
+      conds.push(`(p.ocop_stars, p.created_at, p.id) < (${p.add(after.stars)}::smallint, ${p.add(after.createdAt)}::timestamptz, ${p.add(after.id)}::uuid)`);
+    }
+    return `(SELECT p.*, ${t} AS tier FROM products p
+       WHERE ${conds.join('\n         AND ')}
+       ORDER BY p.ocop_stars DESC, p.created_at DESC, p.id DESC
+       LIMIT ${pageLimit})`;
+  });
+  return `
+      SELECT * FROM (
+      ${branches.join('\n      UNION ALL\n      ')}
+      ) tiers
+      LIMIT ${pageLimit}`;
+}
+
+/**
+ * Every match (search_vector) that passes the filters, its tier computed per row from the stored
+ * columns, one top-N sort: never more rows than the filtered matches, whatever the correlation.
+ */
+function relevanceInOnePass(p: Params, where: string[], tokens: string[], words: string, limit: number, after?: RelevanceKeyset): string {
+  const tier = `CASE WHEN p.name_key LIKE ${p.add(namePrefixPattern(tokens))} THEN 2 WHEN p.name_vector @@ ${words} THEN 1 ELSE 0 END`;
+  const conds = [...where, `p.search_vector @@ ${words}`];
+  if (after) {
+    conds.push(
+      `(${tier}, p.ocop_stars, p.created_at, p.id) < (${p.add(after.tier)}::int, ${p.add(after.stars)}::smallint, ${p.add(after.createdAt)}::timestamptz, ${p.add(after.id)}::uuid)`,
+    );
+  }
+  return `
+    SELECT p.*, ${tier} AS tier
+    FROM products p
+    WHERE ${conds.join('\n      AND ')}
+    ORDER BY ${orderBy('relevance', '')}
+    LIMIT ${p.add(limit + 1)}`;
+}
+
+/** `name_key LIKE` pattern of the words as a name's beginning, the last one a prefix: ["ca", "phe"] → "ca phe%". */
+export function namePrefixPattern(tokens: string[]): string {
+  for (const t of tokens) if (!/^[a-z0-9]+$/.test(t)) throw new RangeError(`unsanitized token ${JSON.stringify(t)}`);
+  return `${tokens.join(' ')}%`;
+}
+
+/** The row comparison of the non-relevance sorts, matching their ORDER BY and index. */
+function keysetCondition(after: Exclude<ProductKeyset, { sort: 'relevance' }>, p: Params): string {
+  switch (after.sort) {
+    case 'price_asc':
+      return `(p.price_vnd, p.id) > (${p.add(after.priceVnd)}::bigint, ${p.add(after.id)}::uuid)`;
+    case 'price_desc':
+      return `(p.price_vnd, p.id) < (${p.add(after.priceVnd)}::bigint, ${p.add(after.id)}::uuid)`;
+    case 'newest':
+      return `(p.created_at, p.id) < (${p.add(after.createdAt)}::timestamptz, ${p.add(after.id)}::uuid)`;
+    case 'stars':
+      return `(p.ocop_stars, p.created_at, p.id) < (${p.add(after.stars)}::smallint, ${p.add(after.createdAt)}::timestamptz, ${p.add(after.id)}::uuid)`;
+  }
+}
+
 /** The keyset of a row of this list (the next page starts after it). */
 export function keysetOf(sort: ProductSort, r: ProductRow): ProductKeyset {
   const createdAt = r.created_key ?? r.created_at.toISOString();
   switch (sort) {
     case 'relevance':
-      return { sort, rank: Number(r.rank), id: r.id };
+      if (r.tier === undefined) throw new RangeError('a relevance row without its tier');
+      return { sort, tier: r.tier, stars: r.ocop_stars, createdAt, id: r.id };
     case 'price_asc':
     case 'price_desc':
       return { sort, priceVnd: Number(r.price_vnd), id: r.id };

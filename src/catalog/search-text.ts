@@ -2,10 +2,11 @@
  * Search text: what the service stores (`search_extra`) and how a user's query becomes a tsquery.
  * Pure: no NestJS, no I/O.
  *
- * The database indexes `vn_fold(name)` (weight A) and `search_extra` (weight B) with the `simple`
+ * The database indexes the words of the name, `vn_words(name)` (weight A, and alone in
+ * `name_vector`/`name_key` for ranking), and `search_extra` (weight B) with the `simple`
  * configuration (no stemming, no stop words). Both sides are folded the same way (diacritics
- * stripped, đ → d, lowercase), so "ca phe", "CÀ PHÊ" and "Cà phê" are the same words, and where a
- * tone mark sits ("Hoà"/"Hòa") no longer matters.
+ * stripped, đ → d, lowercase, split on anything but [a-z0-9]), so "ca phe", "CÀ PHÊ" and "Cà phê"
+ * are the same words, and where a tone mark sits ("Hoà"/"Hòa") no longer matters.
  */
 import { foldVietnamese } from '../common/vn-text.js';
 

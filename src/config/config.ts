@@ -81,6 +81,7 @@ export interface AppConfig {
   bankFeedEncryptionKeys?: string[];
   /** Whether this instance runs background work (job queue workers, sweeps). */
   backgroundWork: boolean;
+  apiKeyCacheSeconds: number;
   jobSweepSeconds: number;
 }
 
@@ -114,6 +115,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       STRIPE_WEBHOOK_SECRET: str({ default: 'whsec_test_secret', desc: 'Stripe webhook signing secret' }),
       BANK_WEBHOOK_API_KEY: str({ default: undefined, desc: 'API key of the bank-notification service' }),
       BANK_FEED_ENCRYPTION_KEYS: secretKeys({ default: undefined, desc: 'keys encrypting bank-feed secrets at rest, newest first' }),
+      API_KEY_CACHE_SECONDS: num({ default: 10, desc: 'how long a verified API key is remembered (revocation is immediate on every instance); 0 = never' }),
       BACKGROUND_WORK: bool({ default: true, desc: 'run background work (job queue workers, sweeps) in this instance' }),
       JOB_SWEEP_SECONDS: num({ default: 15, desc: 'how often owed background work that lost its process is re-sent; 0 = never' }),
     },
@@ -135,6 +137,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   }
   if (!Number.isInteger(e.ORDER_EXPIRY_SWEEP_SECONDS) || e.ORDER_EXPIRY_SWEEP_SECONDS < 0 || e.ORDER_EXPIRY_SWEEP_SECONDS > 3600) {
     throw new ConfigError('Invalid configuration: ORDER_EXPIRY_SWEEP_SECONDS must be a whole number of seconds from 0 to 3600');
+  }
+  if (!Number.isInteger(e.API_KEY_CACHE_SECONDS) || e.API_KEY_CACHE_SECONDS < 0 || e.API_KEY_CACHE_SECONDS > 3600) {
+    throw new ConfigError('Invalid configuration: API_KEY_CACHE_SECONDS must be a whole number of seconds from 0 to 3600');
   }
   if (!Number.isInteger(e.JOB_SWEEP_SECONDS) || e.JOB_SWEEP_SECONDS < 0 || e.JOB_SWEEP_SECONDS > 3600) {
     throw new ConfigError('Invalid configuration: JOB_SWEEP_SECONDS must be a whole number of seconds from 0 to 3600');
@@ -172,6 +177,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     bankWebhookApiKey: e.BANK_WEBHOOK_API_KEY,
     bankFeedEncryptionKeys: e.BANK_FEED_ENCRYPTION_KEYS,
     backgroundWork: e.BACKGROUND_WORK,
+    apiKeyCacheSeconds: e.API_KEY_CACHE_SECONDS,
     jobSweepSeconds: e.JOB_SWEEP_SECONDS,
   };
 }

@@ -8,9 +8,11 @@ import type { CategoryStatsDto, MarketRankingDto, MarketStatsDto, StallCountsDto
 import {
   buildSeries,
   cashlessCount,
+  coverPeriod,
   type Counters,
   figures,
   type Granularity,
+  type PeriodCover,
   type PeriodPlan,
   planPeriod,
   rankMarkets,
@@ -44,35 +46,58 @@ function counters(r: CounterRow | undefined): Counters {
 /**
  * Rows of the stall or market rollups that add up to a period (see planPeriod): whole months from
  * the monthly table, day ranges from the daily one, and day ranges subtracted (negated counters).
- * `key` is stall_id or market_id; the scope filter is `market_id = ANY($1)`. Returns SQL selecting
- * (key, counters…) rows to be summed per key, and its parameters after $1.
+ * `key` is stall_id or market_id; `scope` is an SQL array of market ids; `add` binds a parameter and
+ * returns its placeholder. Returns SQL selecting (key, counters…) rows to be summed per key.
  */
-function rollupRows(level: 'stall' | 'market', plan: PeriodPlan): { sql: string; params: string[] } {
+function rollupRows(level: 'stall' | 'market', plan: PeriodPlan, scope: string, add: (v: string) => string): string {
   const key = level === 'stall' ? 'stall_id' : 'market_id';
-  const parts: string[] = [];
-  const params: string[] = [];
-  const p = (v: string) => {
-    params.push(v);
-    return `$${params.length + 1}`;
-  };
   const negated = COUNTER_COLS.map((c) => `-${c}`).join(', ');
-  if (plan.months) {
-    parts.push(
-      `SELECT ${key} AS key, ${COLS} FROM ${level}_monthly_rollups WHERE market_id = ANY($1::uuid[]) AND month BETWEEN ${p(plan.months.from)}::date AND ${p(plan.months.to)}::date`,
-    );
-  }
-  for (const r of plan.dayRanges) {
-    parts.push(`SELECT ${key} AS key, ${COLS} FROM ${level}_daily_rollups WHERE market_id = ANY($1::uuid[]) AND day BETWEEN ${p(r.from)}::date AND ${p(r.to)}::date`);
-  }
-  for (const r of plan.minusDayRanges) {
-    parts.push(`SELECT ${key} AS key, ${negated} FROM ${level}_daily_rollups WHERE market_id = ANY($1::uuid[]) AND day BETWEEN ${p(r.from)}::date AND ${p(r.to)}::date`);
-  }
-  return { sql: parts.join('\nUNION ALL\n'), params };
+  const parts: string[] = [];
+  const from = (table: string, cols: string, column: 'day' | 'month', r: { from: string; to: string }) =>
+    `SELECT ${key} AS key, ${cols} FROM ${table} WHERE market_id = ANY(${scope}::uuid[]) AND ${column} BETWEEN ${add(r.from)}::date AND ${add(r.to)}::date`;
+  if (plan.months) parts.push(from(`${level}_monthly_rollups`, COLS, 'month', plan.months));
+  for (const r of plan.dayRanges) parts.push(from(`${level}_daily_rollups`, COLS, 'day', r));
+  for (const r of plan.minusDayRanges) parts.push(from(`${level}_daily_rollups`, negated, 'day', r));
+  return parts.join('\nUNION ALL\n');
+}
+
+/** Rows (market_id, word, stalls) of the activity sets that cover a period (see coverPeriod), to be OR-ed per market and word. */
+function activityRows(cover: PeriodCover, scope: string, add: (v: string) => string): string {
+  const parts: string[] = [];
+  const from = (table: string, column: 'day' | 'month', r: { from: string; to: string }) =>
+    `SELECT market_id, word, stalls FROM ${table} WHERE market_id = ANY(${scope}::uuid[]) AND ${column} BETWEEN ${add(r.from)}::date AND ${add(r.to)}::date`;
+  if (cover.months) parts.push(from('market_monthly_activity', 'month', cover.months));
+  for (const r of cover.dayRanges) parts.push(from('market_daily_activity', 'day', r));
+  return parts.join('\nUNION ALL\n');
+}
+
+/** A parameter list for one statement: `add(v)` binds v and returns its placeholder ($1, $2, …). */
+function bind(params: unknown[]): (v: unknown) => string {
+  return (v) => {
+    params.push(v);
+    return `$${params.length}`;
+  };
+}
+
+/** A stall of marketStats' statement: id, code, vendor name, category, status, QR-enabled, then the six counters. */
+type StallTuple = [string, string, string, StallCategory, StallStatus, boolean, number, number, number, number, number, number];
+/** A day of the market's daily rollup: day, then the six counters. */
+type DayTuple = [string, number, number, number, number, number, number];
+
+/** The six counters of a JSON tuple, from position `at` (COUNTER_COLS order). */
+function tupleCounters(t: ReadonlyArray<unknown>, at: number): Counters {
+  return {
+    qrCount: t[at] as number,
+    qrValue: t[at + 1] as number,
+    cardCount: t[at + 2] as number,
+    cardValue: t[at + 3] as number,
+    cashCount: t[at + 4] as number,
+    cashValue: t[at + 5] as number,
+  };
 }
 
 interface StallInfo {
   id: string;
-  market_id: string;
   code: string;
   vendor_name: string;
   category: StallCategory;
@@ -81,9 +106,11 @@ interface StallInfo {
 }
 
 /**
- * Cashless statistics, read from the rollups only (never stall_transactions): the market's daily
- * rollup gives the totals and the time series; per-stall sums (whole months from the monthly rollup,
- * partial months from the daily one) give active stalls, categories and top stalls.
+ * Cashless statistics, read from the rollups only (never stall_transactions), one statement per
+ * request. A market: its daily rollup gives the totals and the time series; per-stall sums (whole
+ * months from the monthly rollup, partial months from the daily one) give active stalls, categories
+ * and top stalls. A ranking: market rollups for the figures, the market activity sets (which stalls
+ * sold cashless, per day and month) and the stalls' covering index for the stall counts.
  */
 @Injectable()
 export class MarketStatsService {
@@ -100,35 +127,32 @@ export class MarketStatsService {
     const period = this.period(q);
     const granularity = (q.granularity ?? 'day') as Granularity;
     const plan = planPeriod(period.from, period.to);
-    const perStall = rollupRows('stall', plan);
+    const params: unknown[] = [marketId, period.from, period.to];
+    const perStall = rollupRows('stall', plan, 'ARRAY[$1::uuid]', bind(params));
+    const counterList = (alias: string, zeroIfNull: boolean) => COUNTER_COLS.map((c) => (zeroIfNull ? `coalesce(${alias}.${c}, 0)` : `${alias}.${c}`)).join(', ');
 
-    // One round trip: the market, its stalls, the daily series and the per-stall sums, in parallel.
-    const [markets, stalls, days, stallSums] = await Promise.all([
-      this.ds.query(`SELECT id, name FROM markets WHERE id = $1`, [marketId]) as Promise<Array<{ id: string; name: string }>>,
-      this.ds.query(
-        `SELECT id, market_id, code, vendor_name, category, status, bank_account_number IS NOT NULL AS qr_enabled
-         FROM stalls WHERE market_id = $1 ORDER BY code COLLATE "C"`,
-        [marketId],
-      ) as Promise<StallInfo[]>,
-      this.ds.query(
-        `SELECT day::text AS day, ${COLS} FROM market_daily_rollups WHERE market_id = $1 AND day BETWEEN $2::date AND $3::date ORDER BY day`,
-        [marketId, period.from, period.to],
-      ) as Promise<Array<CounterRow & { day: string }>>,
-      this.ds.query(`SELECT key AS stall_id, ${SUM_COLS} FROM (${perStall.sql}) x GROUP BY key`, [[marketId], ...perStall.params]) as Promise<
-        Array<CounterRow & { stall_id: string }>
-      >,
-    ]);
-
-    const market = markets[0];
+    // One statement, one round trip: the market, its stalls with their sums over the period, and the
+    // market's daily rows, as JSON arrays (built by PostgreSQL, parsed natively by the driver).
+    const [market] = (await this.ds.query(
+      `SELECT m.id, m.name,
+         (SELECT coalesce(json_agg(json_build_array(s.id, s.code, s.vendor_name, s.category, s.status, s.bank_account_number IS NOT NULL, ${counterList('x', true)})
+                          ORDER BY s.code COLLATE "C"), '[]')
+          FROM stalls s LEFT JOIN (SELECT key, ${SUM_COLS} FROM (${perStall}) u GROUP BY key) x ON x.key = s.id
+          WHERE s.market_id = m.id) AS stalls,
+         (SELECT coalesce(json_agg(json_build_array(r.day, ${counterList('r', false)}) ORDER BY r.day), '[]')
+          FROM market_daily_rollups r
+          WHERE r.market_id = m.id AND r.day BETWEEN $2::date AND $3::date) AS days
+       FROM markets m WHERE m.id = $1`,
+      params,
+    )) as Array<{ id: string; name: string; stalls: StallTuple[]; days: DayTuple[] }>;
     if (!market) throw new NotFound('Market', marketId);
-    const series = buildSeries(
-      days.map((d) => ({ day: d.day, ...counters(d) })),
-      period.from,
-      period.to,
-      granularity,
-    );
-    const sums = new Map(stallSums.map((r) => [r.stall_id, counters(r)]));
-    const stallRows = stalls.map((s) => ({ info: s, c: sums.get(s.id) ?? { ...ZERO } }));
+
+    const days = market.days.map((d) => ({ day: d[0], ...tupleCounters(d, 1) }));
+    const series = buildSeries(days, period.from, period.to, granularity);
+    const stallRows = market.stalls.map((t) => ({
+      info: { id: t[0], code: t[1], vendor_name: t[2], category: t[3], status: t[4], qr_enabled: t[5] } as StallInfo,
+      c: tupleCounters(t, 6),
+    }));
 
     const byCategory: CategoryStatsDto[] = STALL_CATEGORIES.map((category) => {
       const rows = stallRows.filter((r) => r.info.category === category);
@@ -150,7 +174,7 @@ export class MarketStatsService {
       granularity,
       timeZone: BUSINESS_TIME_ZONE,
       stalls: stallCounts(stallRows),
-      totals: figures(sumCounters(days.map(counters))),
+      totals: figures(sumCounters(days)),
       series,
       byCategory,
       topStalls: top,
@@ -167,55 +191,43 @@ export class MarketStatsService {
     const province = q.provinceCode ? this.regions.province(q.provinceCode) : undefined;
     if (q.provinceCode && !province) throw InvalidInput.field('provinceCode', `unknown province code "${q.provinceCode}" (see GET /regions/provinces)`);
 
-    const where: string[] = [];
     const params: unknown[] = [];
-    if (q.provinceCode) {
-      params.push(q.provinceCode);
-      where.push(`province_code = $${params.length}`);
-    }
-    if (p.role !== 'admin') {
-      params.push(p.marketIds);
-      where.push(`id = ANY($${params.length}::uuid[])`);
-    }
-    const markets = (await this.ds.query(
-      `SELECT id, name, province_code, commune_code FROM markets ${where.length ? `WHERE ${where.join(' AND ')}` : ''}`,
+    const add = bind(params);
+    const where: string[] = [];
+    if (q.provinceCode) where.push(`province_code = ${add(q.provinceCode)}`);
+    if (p.role !== 'admin') where.push(`id = ANY(${add(p.marketIds)}::uuid[])`);
+    const plan = planPeriod(period.from, period.to);
+    const cover = coverPeriod(period.from, period.to);
+    const rows = (await this.ds.query(
+      `WITH m AS (
+         SELECT id, name, province_code, commune_code FROM markets ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+       ), ids AS (
+         SELECT array_agg(id) AS ids FROM m
+       ), totals AS (
+         SELECT key AS market_id, ${SUM_COLS} FROM (${rollupRows('market', plan, '(SELECT ids FROM ids)', add)}) x GROUP BY key
+       ), sold AS (
+         SELECT market_id, word, bit_or(stalls) AS stalls FROM (${activityRows(cover, '(SELECT ids FROM ids)', add)}) x GROUP BY 1, 2
+       ), live AS (
+         SELECT market_id, slot >> 6 AS word,
+                count(*) FILTER (WHERE status = 'active') AS total,
+                count(*) FILTER (WHERE status = 'inactive') AS inactive,
+                count(*) FILTER (WHERE status = 'active' AND bank_account_number IS NOT NULL) AS qr,
+                coalesce(bit_or(1::bigint << (slot & 63)) FILTER (WHERE status = 'active'), 0) AS stalls
+         FROM stalls WHERE market_id = ANY((SELECT ids FROM ids)::uuid[]) GROUP BY 1, 2
+       ), counts AS (
+         SELECT l.market_id, sum(l.total)::int AS total, sum(l.inactive)::int AS inactive, sum(l.qr)::int AS qr,
+                sum(bit_count((l.stalls & coalesce(s.stalls, 0))::bit(64)))::int AS active
+         FROM live l LEFT JOIN sold s ON s.market_id = l.market_id AND s.word = l.word
+         GROUP BY l.market_id
+       )
+       SELECT m.id, m.name, m.province_code, m.commune_code,
+              coalesce(c.total, 0) AS total, coalesce(c.inactive, 0) AS inactive, coalesce(c.qr, 0) AS qr, coalesce(c.active, 0) AS active,
+              ${COUNTER_COLS.map((col) => `t.${col}`).join(', ')}
+       FROM m LEFT JOIN totals t ON t.market_id = m.id LEFT JOIN counts c ON c.market_id = m.id`,
       params,
-    )) as Array<{ id: string; name: string; province_code: string; commune_code: string }>;
-    const ids = markets.map((m) => m.id);
+    )) as Array<CounterRow & { id: string; name: string; province_code: string; commune_code: string; total: number; inactive: number; qr: number; active: number }>;
 
-    let totals = new Map<string, Counters>();
-    let stallCountsByMarket = new Map<string, { total: number; inactive: number; qr: number }>();
-    let activeByMarket = new Map<string, number>();
-    if (ids.length) {
-      const plan = planPeriod(period.from, period.to);
-      const perMarket = rollupRows('market', plan);
-      const perStall = rollupRows('stall', plan);
-      const [t, s, a] = await Promise.all([
-        this.ds.query(`SELECT key AS market_id, ${SUM_COLS} FROM (${perMarket.sql}) x GROUP BY key`, [ids, ...perMarket.params]) as Promise<
-          Array<CounterRow & { market_id: string }>
-        >,
-        this.ds.query(
-          `SELECT market_id,
-                  count(*) FILTER (WHERE status = 'active')::int AS total,
-                  count(*) FILTER (WHERE status = 'inactive')::int AS inactive,
-                  count(*) FILTER (WHERE status = 'active' AND bank_account_number IS NOT NULL)::int AS qr
-           FROM stalls WHERE market_id = ANY($1::uuid[]) GROUP BY market_id`,
-          [ids],
-        ) as Promise<Array<{ market_id: string; total: number; inactive: number; qr: number }>>,
-        this.ds.query(
-          `SELECT s.market_id, count(*)::int AS active
-           FROM (SELECT key FROM (${perStall.sql}) x GROUP BY key HAVING sum(qr_count) + sum(card_count) > 0) c
-           JOIN stalls s ON s.id = c.key AND s.status = 'active'
-           GROUP BY s.market_id`,
-          [ids, ...perStall.params],
-        ) as Promise<Array<{ market_id: string; active: number }>>,
-      ]);
-      totals = new Map(t.map((r) => [r.market_id, counters(r)]));
-      stallCountsByMarket = new Map(s.map((r) => [r.market_id, r]));
-      activeByMarket = new Map(a.map((r) => [r.market_id, r.active]));
-    }
-
-    const ranked = rankMarkets(markets.map((m) => ({ marketId: m.id, name: m.name, market: m, ...(totals.get(m.id) ?? ZERO) })));
+    const ranked = rankMarkets(rows.map((r) => ({ marketId: r.id, name: r.name, row: r, ...(r.qr_count === null ? ZERO : counters(r)) })));
     return {
       provinceCode: q.provinceCode ?? null,
       provinceName: province?.fullName ?? null,
@@ -223,15 +235,14 @@ export class MarketStatsService {
       to: period.to,
       timeZone: BUSINESS_TIME_ZONE,
       items: ranked.map((r) => {
-        const sc = stallCountsByMarket.get(r.marketId) ?? { total: 0, inactive: 0, qr: 0 };
-        const active = activeByMarket.get(r.marketId) ?? 0;
+        const { total, inactive, qr, active } = r.row;
         return {
           rank: r.rank,
           marketId: r.marketId,
           name: r.name,
-          provinceCode: r.market.province_code,
-          communeCode: r.market.commune_code,
-          stalls: { total: sc.total, inactive: sc.inactive, qrEnabled: sc.qr, qrEnabledShare: share(sc.qr, sc.total), active, activeShare: share(active, sc.total) },
+          provinceCode: r.row.province_code,
+          communeCode: r.row.commune_code,
+          stalls: { total, inactive, qrEnabled: qr, qrEnabledShare: share(qr, total), active, activeShare: share(active, total) },
           ...r.figures,
         };
       }),

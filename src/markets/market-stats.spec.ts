@@ -5,6 +5,7 @@ import {
   bucketsOf,
   buildSeries,
   type Counters,
+  coverPeriod,
   figures,
   isIsoDate,
   isoWeek,
@@ -18,6 +19,15 @@ import {
 } from './market-stats.js';
 
 const c = (p: Partial<Counters>): Counters => ({ ...ZERO, ...p });
+
+/** `n` pseudo-random periods within 2024–2026, one in three short (≤ 40 days). */
+function* randomPeriods(seed: number, n: number): Generator<[string, string]> {
+  const rand = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+  for (let i = 0; i < n; i++) {
+    const from = addDays('2024-01-01', Math.floor(rand() * 800));
+    yield [from, addDays(from, Math.floor(rand() * (i % 3 === 0 ? 40 : 500)))];
+  }
+}
 
 describe('share', () => {
   it.each([
@@ -36,6 +46,23 @@ describe('share', () => {
     [123_456_789_012, 987_654_321_098, 0.125],
   ])('share(%d, %d) = %p', (n, d, expected) => {
     expect(share(n, d)).toBe(expected);
+  });
+
+  it('agrees with exact BigInt arithmetic on both sides of the fast path (random and boundary values)', () => {
+    const exact = (n: number, d: number) => Number((BigInt(n) * 20000n + BigInt(d)) / (2n * BigInt(d))) / 10000;
+    let seed = 3;
+    const rand = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const cases: Array<[number, number]> = [
+      [Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER],
+      [Number.MAX_SAFE_INTEGER - 1, Number.MAX_SAFE_INTEGER],
+      [225_179_981_368_524, 450_359_962_737_049], // 2·n·10^4 + d just above 2^53
+      [225_179_981_368_524, 225_179_981_368_524],
+    ];
+    for (let i = 0; i < 2000; i++) {
+      const d = 1 + Math.floor(rand() * 10 ** (1 + (i % 15)));
+      cases.push([Math.floor(rand() * (d + 1)), d]);
+    }
+    for (const [n, d] of cases) expect([n, d, share(n, d)]).toEqual([n, d, exact(n, d)]);
   });
 
   it('refuses negative or fractional input', () => {
@@ -167,11 +194,7 @@ describe('planPeriod: whole months from monthly rollups, the fewest days from da
   });
 
   it('counts every day of the period exactly once and no other day (random periods)', () => {
-    let seed = 7;
-    const rand = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
-    for (let n = 0; n < 300; n++) {
-      const from = addDays('2024-01-01', Math.floor(rand() * 800));
-      const to = addDays(from, Math.floor(rand() * (n % 3 === 0 ? 40 : 500)));
+    for (const [from, to] of randomPeriods(7, 300)) {
       const plan = planPeriod(from, to);
       const weight = new Map<string, number>();
       const add = (d: string, w: number) => weight.set(d, (weight.get(d) ?? 0) + w);
@@ -183,6 +206,45 @@ describe('planPeriod: whole months from monthly rollups, the fewest days from da
       // never more daily rows than the naive plan would read
       const dailyDays = [...plan.dayRanges, ...plan.minusDayRanges].reduce((a, r) => a + daysBetween(r.from, r.to) + 1, 0);
       expect(dailyDays).toBeLessThanOrEqual(daysBetween(from, to) + 1);
+    }
+  });
+});
+
+describe('coverPeriod: whole months plus the days of partial months, nothing subtracted (for sets)', () => {
+  it.each([
+    ['a whole month', '2026-03-01', '2026-03-31', { months: { from: '2026-03-01', to: '2026-03-01' }, dayRanges: [] }],
+    ['part of one month', '2026-03-05', '2026-03-28', { months: null, dayRanges: [{ from: '2026-03-05', to: '2026-03-28' }] }],
+    ['30 days ending on the 1st', '2026-11-02', '2026-12-01', { months: null, dayRanges: [{ from: '2026-11-02', to: '2026-12-01' }] }],
+    [
+      'a year ending on the 1st',
+      '2025-12-02',
+      '2026-12-01',
+      {
+        months: { from: '2026-01-01', to: '2026-11-01' },
+        dayRanges: [
+          { from: '2025-12-02', to: '2025-12-31' },
+          { from: '2026-12-01', to: '2026-12-01' },
+        ],
+      },
+    ],
+    ['from a 1st to mid-month', '2026-01-01', '2026-02-10', { months: { from: '2026-01-01', to: '2026-01-01' }, dayRanges: [{ from: '2026-02-01', to: '2026-02-10' }] }],
+    ['to the end of February', '2025-12-20', '2026-02-28', { months: { from: '2026-01-01', to: '2026-02-01' }, dayRanges: [{ from: '2025-12-20', to: '2025-12-31' }] }],
+    ['a leap February', '2028-02-01', '2028-02-29', { months: { from: '2028-02-01', to: '2028-02-01' }, dayRanges: [] }],
+    ['one day', '2026-03-31', '2026-03-31', { months: null, dayRanges: [{ from: '2026-03-31', to: '2026-03-31' }] }],
+  ])('%s: %s … %s', (_name, from, to, cover) => {
+    expect(coverPeriod(from, to)).toEqual(cover);
+  });
+
+  it('covers every day of the period exactly once and no other day (random periods)', () => {
+    for (const [from, to] of randomPeriods(11, 300)) {
+      const cover = coverPeriod(from, to);
+      const seen = new Map<string, number>();
+      const add = (d: string) => seen.set(d, (seen.get(d) ?? 0) + 1);
+      for (const r of cover.dayRanges) for (let d = r.from; d <= r.to; d = addDays(d, 1)) add(d);
+      if (cover.months) for (let m = cover.months.from; m <= cover.months.to; m = addDays(monthEnd(m), 1)) for (let d = m; d <= monthEnd(m); d = addDays(d, 1)) add(d);
+      expect(seen.size).toBe(daysBetween(from, to) + 1);
+      for (const [d, times] of seen) expect([d, times, d >= from && d <= to]).toEqual([d, 1, true]);
+      expect(cover.dayRanges.length).toBeLessThanOrEqual(2);
     }
   });
 });

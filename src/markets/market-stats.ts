@@ -6,9 +6,9 @@
  * by them. Date arithmetic here treats a date as midnight UTC of that date, which is exact for
  * calendar arithmetic (no DST is involved once the business day is known).
  *
- * Shares are fractions in [0, 1] rounded half-up to 4 decimals (0.6667 = 66.67 %), computed from
- * integers with BigInt so that no floating-point error decides the last digit; a share with a zero
- * denominator (no transactions, no stalls) is `null`, not 0.
+ * Shares are fractions in [0, 1] rounded half-up to 4 decimals (0.6667 = 66.67 %), computed in
+ * exact integer arithmetic so that no floating-point error decides the last digit; a share with a
+ * zero denominator (no transactions, no stalls) is `null`, not 0.
  */
 import type { FieldProblem } from '../common/errors.js';
 
@@ -197,14 +197,45 @@ export function planPeriod(from: string, to: string): PeriodPlan {
   return { months: months(), dayRanges, minusDayRanges };
 }
 
-/** `n / d` rounded half-up to `decimals` places; null when d = 0. Exact for any safe integers. */
+/**
+ * [from, to] as whole calendar months plus the days of the partial months at either end, without
+ * subtraction: for sets (which stalls sold), where a month minus some days is not defined.
+ */
+export interface PeriodCover {
+  /** Contiguous months (their 1st days) inside the period; null when none is whole. */
+  months: { from: string; to: string } | null;
+  /** Day ranges before and after those months (or the whole period when no month is whole). */
+  dayRanges: Array<{ from: string; to: string }>;
+}
+
+export function coverPeriod(from: string, to: string): PeriodCover {
+  const firstWhole = from === monthStart(from) ? from : addMonths(from, 1);
+  const lastWhole = to === monthEnd(to) ? monthStart(to) : addMonths(to, -1);
+  if (firstWhole > lastWhole) return { months: null, dayRanges: [{ from, to }] };
+  const dayRanges: Array<{ from: string; to: string }> = [];
+  if (from < firstWhole) dayRanges.push({ from, to: addDays(firstWhole, -1) });
+  const afterMonths = addDays(monthEnd(lastWhole), 1);
+  if (afterMonths <= to) dayRanges.push({ from: afterMonths, to });
+  return { months: { from: firstWhole, to: lastWhole }, dayRanges };
+}
+
+/**
+ * `n / d` rounded half-up to `decimals` places; null when d = 0. Exact for any safe integers:
+ * floor((2·n·10^decimals + d) / 2d), in integer arithmetic on Numbers while every intermediate
+ * stays below 2^53 (the usual case, fast), with BigInt beyond.
+ */
 export function share(n: number, d: number, decimals = SHARE_DECIMALS): number | null {
   if (!Number.isSafeInteger(n) || !Number.isSafeInteger(d) || n < 0 || d < 0) throw new RangeError(`share(${n}, ${d}): non-negative integers only`);
   if (d === 0) return null;
-  const scale = 10n ** BigInt(decimals);
-  const num = BigInt(n) * scale * 2n + BigInt(d);
-  const q = num / (2n * BigInt(d)); // floor((n·scale)/d + 1/2)
-  return Number(q) / Number(scale);
+  const scale = 10 ** decimals;
+  const num = n * scale * 2 + d; // ≥ 2^53 (and so above MAX_SAFE_INTEGER) whenever the exact value is
+  if (num <= Number.MAX_SAFE_INTEGER && Number.isSafeInteger(scale)) {
+    const den = 2 * d;
+    return (num - (num % den)) / den / scale; // % and the division of its multiple are exact on integers < 2^53
+  }
+  const bigScale = 10n ** BigInt(decimals);
+  const q = (BigInt(n) * bigScale * 2n + BigInt(d)) / (2n * BigInt(d));
+  return Number(q) / Number(bigScale);
 }
 
 export function addCounters(a: Counters, b: Counters): Counters {
@@ -254,6 +285,14 @@ export function figures(c: Counters): Figures {
   };
 }
 
+/** Days since 1970-01-01 of a `YYYY-MM-DD` date (no Date object, no string allocation). */
+function dayNumber(day: string): number {
+  const y = +day.slice(0, 4);
+  const m = +day.slice(5, 7);
+  const d = +day.slice(8, 10);
+  return Date.UTC(y, m - 1, d) / DAY_MS;
+}
+
 /** Daily rows → one zero-filled entry per bucket of [from, to], with figures. */
 export function buildSeries(
   days: Array<{ day: string } & Counters>,
@@ -262,20 +301,26 @@ export function buildSeries(
   granularity: Granularity,
 ): Array<Bucket & Figures> {
   const buckets = bucketsOf(from, to, granularity);
-  // Day → bucket index, walking the period once (cheaper than labelling each row's bucket).
-  const index = new Map<string, number>();
-  let b = 0;
-  for (let t = toTime(from), end = toTime(to); t <= end; t += DAY_MS) {
-    const d = fromTime(t);
-    while (d > buckets[b].to) b++;
-    index.set(d, b);
-  }
+  // Day offset in the period → bucket index, walking the buckets once.
+  const start = dayNumber(from);
+  const bucketOfDay = new Int32Array(dayNumber(to) - start + 1);
+  let day = 0;
+  buckets.forEach((b, i) => {
+    for (const last = dayNumber(b.to) - start; day <= last; day++) bucketOfDay[day] = i;
+  });
   const acc: Counters[] = buckets.map(() => ({ ...ZERO }));
   for (const d of days) {
-    const i = index.get(d.day);
-    if (i !== undefined) acc[i] = addCounters(acc[i], d);
+    const offset = dayNumber(d.day) - start;
+    if (offset < 0 || offset >= bucketOfDay.length) continue;
+    const a = acc[bucketOfDay[offset]];
+    a.qrCount += d.qrCount;
+    a.qrValue += d.qrValue;
+    a.cardCount += d.cardCount;
+    a.cardValue += d.cardValue;
+    a.cashCount += d.cashCount;
+    a.cashValue += d.cashValue;
   }
-  return buckets.map((b, i) => ({ ...b, ...figures(acc[i]) }));
+  return buckets.map((b, i) => Object.assign(b, figures(acc[i])));
 }
 
 export interface StallRow extends Counters {

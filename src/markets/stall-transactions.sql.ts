@@ -8,7 +8,10 @@
  *      is already recorded are skipped: ON CONFLICT DO NOTHING on the partial unique index);
  *   2. aggregate what was actually inserted per (stall, Vietnam day);
  *   3. upsert the four rollups (stall×day, stall×month, market×day, market×month) with
- *      `count = count + EXCLUDED.count, value = value + EXCLUDED.value`.
+ *      `count = count + EXCLUDED.count, value = value + EXCLUDED.value`;
+ *   4. set the bits of the stalls that sold cashless in the market×day and market×month activity
+ *      sets (migration MarketActivity): `stalls = stalls | EXCLUDED.stalls`, written only when a bit
+ *      is new (the row is locked either way).
  * The upsert takes each rollup row's lock until commit, so concurrent inserts add up exactly. Rows
  * are upserted in key order and the rollups in a fixed order, so two batches never wait on each
  * other in a cycle (no deadlock).
@@ -96,9 +99,28 @@ WITH input AS (
   FROM per_day GROUP BY 1, 2 ORDER BY 1, 2
   ON CONFLICT (market_id, month) DO UPDATE SET ${ADD}
   RETURNING 1
+), activity AS (
+  SELECT p.market_id, p.day, s.slot >> 6 AS word, bit_or(1::bigint << (s.slot & 63)) AS stalls
+  FROM per_day p JOIN stalls s ON s.id = p.stall_id
+  WHERE p.qr_count + p.card_count > 0
+  GROUP BY 1, 2, 3
+), market_day_activity AS (
+  INSERT INTO market_daily_activity AS r (market_id, day, word, stalls)
+  SELECT market_id, day, word, stalls FROM activity ORDER BY 1, 2, 3
+  ON CONFLICT (market_id, day, word) DO UPDATE SET stalls = r.stalls | EXCLUDED.stalls
+  WHERE r.stalls | EXCLUDED.stalls <> r.stalls
+  RETURNING 1
+), market_month_activity AS (
+  INSERT INTO market_monthly_activity AS r (market_id, month, word, stalls)
+  SELECT market_id, date_trunc('month', day::timestamp)::date, word, bit_or(stalls)
+  FROM activity GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
+  ON CONFLICT (market_id, month, word) DO UPDATE SET stalls = r.stalls | EXCLUDED.stalls
+  WHERE r.stalls | EXCLUDED.stalls <> r.stalls
+  RETURNING 1
 ), done AS (
   SELECT (SELECT count(*) FROM stall_day) + (SELECT count(*) FROM stall_month)
-       + (SELECT count(*) FROM market_day) + (SELECT count(*) FROM market_month) AS rollup_rows
+       + (SELECT count(*) FROM market_day) + (SELECT count(*) FROM market_month)
+       + (SELECT count(*) FROM market_day_activity) + (SELECT count(*) FROM market_month_activity) AS rollup_rows
 )
 ${
   returnRows

@@ -6,7 +6,7 @@ import { vietnamDate } from '../common/clock.js';
 import { Conflict, NotFound } from '../common/errors.js';
 import { accounts, LedgerService } from '../ledger/ledger.service.js';
 import { OrdersService } from '../orders/orders.service.js';
-import { type BankAccountRef, type CandidateOrder, type Decision, decide, type StallAccount } from './matcher/decide.js';
+import { type BankAccountRef, type CandidateOrder, type Decision, decide, isAllowedAccount, type StallAccount } from './matcher/decide.js';
 import { findReferences } from './matcher/extract.js';
 import { STALL_CREDIT_PORT, type StallCreditPort } from './stall-credit.port.js';
 
@@ -256,8 +256,11 @@ export class BankTransactionsService {
       stored.push(row);
     }
 
-    // Where one report has a bank reference and the other none, only the content can tell.
-    const probe = stored.map((t, i) => ({ t, i })).filter(({ t }) => !t.possibleDuplicateOf && !t.reversal);
+    // Where one report has a bank reference and the other none, only the content can tell. A
+    // transfer a feed reports for an account it does not speak for is `foreign_account` whatever
+    // else is stored (decide() says so): it is neither compared nor compared against.
+    const foreign = (t: StoredTxn) => !!t.allowedAccounts && !isAllowedAccount({ accountNumber: t.accountNumber, bankBin: t.bankBin ?? undefined }, t.allowedAccounts);
+    const probe = stored.map((t, i) => ({ t, i })).filter(({ t }) => !t.possibleDuplicateOf && !t.reversal && !foreign(t));
     if (probe.length) {
       const cols = (withRef: boolean) => {
         const ps = probe.filter(({ t }) => !!t.referenceCode === withRef);
@@ -270,13 +273,15 @@ export class BankTransactionsService {
            AS k(i, account_number, day, amount_vnd, direction, source, import_id)
          CROSS JOIN LATERAL (SELECT id FROM bank_transactions b
            WHERE b.account_number = k.account_number AND b.business_day = k.day AND b.amount_vnd = k.amount_vnd AND b.reference_code IS NULL
-             AND b.direction = k.direction AND NOT b.reversal AND (b.source <> k.source OR b.statement_import_id IS DISTINCT FROM k.import_id) LIMIT 1) b
+             AND b.direction = k.direction AND NOT b.reversal AND b.outcome_reason IS DISTINCT FROM 'foreign_account'
+             AND (b.source <> k.source OR b.statement_import_id IS DISTINCT FROM k.import_id) LIMIT 1) b
          UNION ALL
          SELECT k.i, b.id FROM unnest($8::int[], $9::text[], $10::date[], $11::bigint[], $12::text[], $13::text[], $14::uuid[])
            AS k(i, account_number, day, amount_vnd, direction, source, import_id)
          CROSS JOIN LATERAL (SELECT id FROM bank_transactions b
            WHERE b.business_day = k.day AND b.account_number = k.account_number AND b.amount_vnd = k.amount_vnd
-             AND b.direction = k.direction AND NOT b.reversal AND (b.source <> k.source OR b.statement_import_id IS DISTINCT FROM k.import_id) LIMIT 1) b`,
+             AND b.direction = k.direction AND NOT b.reversal AND b.outcome_reason IS DISTINCT FROM 'foreign_account'
+             AND (b.source <> k.source OR b.statement_import_id IS DISTINCT FROM k.import_id) LIMIT 1) b`,
         [...cols(true), ...cols(false)],
       );
       for (const { i, id } of matches) stored[i].possibleDuplicateOf = id;

@@ -23,20 +23,24 @@ export interface TestApp {
  * Boots the real app (the production module) on a fresh database cloned from the migrated template.
  * `env` overrides configuration variables; `clock` replaces the system clock.
  */
-export async function createTestApp(opts: { env?: Record<string, string>; clock?: Clock } = {}): Promise<TestApp> {
+export async function createTestApp(opts: { env?: Record<string, string>; clock?: Clock; sameDatabaseAs?: TestApp } = {}): Promise<TestApp> {
   const adminUrl = process.env.OCOP_TEST_ADMIN_URL;
   if (!adminUrl) throw new Error('OCOP_TEST_ADMIN_URL unset: run e2e tests through jest (globalSetup)');
-  const dbName = `ocop_t_${randomBytes(6).toString('hex')}`;
-  await ensureTemplate(adminUrl);
-  const admin = new Client({ connectionString: adminUrl });
-  await admin.connect();
-  try {
-    await admin.query(`CREATE DATABASE ${dbName} TEMPLATE ${TEMPLATE_DB}`);
-  } finally {
-    await admin.end();
+  // A second instance of the app on another test's database (several instances, one PostgreSQL).
+  const shared = opts.sameDatabaseAs;
+  const dbName = shared ? null : `ocop_t_${randomBytes(6).toString('hex')}`;
+  if (dbName) {
+    await ensureTemplate(adminUrl);
+    const admin = new Client({ connectionString: adminUrl });
+    await admin.connect();
+    try {
+      await admin.query(`CREATE DATABASE ${dbName} TEMPLATE ${TEMPLATE_DB}`);
+    } finally {
+      await admin.end();
+    }
   }
-  const databaseUrl = withDatabase(adminUrl, dbName);
-  const adminKey = generateApiKey();
+  const databaseUrl = shared ? shared.databaseUrl : withDatabase(adminUrl, dbName!);
+  const adminKey = shared ? shared.adminKey : generateApiKey();
   const config = loadConfig({
     NODE_ENV: 'test',
     LOG_LEVEL: 'silent',
@@ -60,6 +64,7 @@ export async function createTestApp(opts: { env?: Record<string, string>; clock?
     async close() {
       await db.end();
       await app.close();
+      if (!dbName) return;
       const c = new Client({ connectionString: adminUrl });
       await c.connect();
       try {

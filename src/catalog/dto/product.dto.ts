@@ -326,7 +326,12 @@ export class ProductListQuery extends PageQuery {
   @IsIn([true, false], { message: 'includeInactive must be true or false' })
   includeInactive?: boolean;
 
-  @ApiPropertyOptional({ enum: PRODUCT_SORTS, description: 'default: relevance with q, newest without' })
+  @ApiPropertyOptional({
+    enum: PRODUCT_SORTS,
+    description:
+      'default: relevance with q, newest without. relevance: names that start with the searched words, then names that hold them, ' +
+      'then products found by their cooperative, province or description; within each, more OCOP stars first, then newest',
+  })
   @IsOptional()
   @IsIn(PRODUCT_SORTS)
   sort?: ProductSort;

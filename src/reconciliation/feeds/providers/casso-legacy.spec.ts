@@ -39,7 +39,7 @@ describe('casso_legacy parse', () => {
       transactions: [
         expect.objectContaining({
           source: 'casso_legacy',
-          externalId: '5789',
+          externalId: '1023456789:5789',
           accountNumber: '1023456789',
           direction: 'in',
           amountVnd: 370000,
@@ -48,7 +48,7 @@ describe('casso_legacy parse', () => {
           bookedAt: new Date('2026-11-27T03:02:37Z'),
           raw: item(),
         }),
-        expect.objectContaining({ externalId: '5790', direction: 'out', amountVnd: 350000, referenceCode: 'TF2104152997602811', bookedAt: new Date('2026-11-26T17:00:00Z') }),
+        expect.objectContaining({ externalId: '1023456789:5790', direction: 'out', amountVnd: 350000, referenceCode: 'TF2104152997602811', bookedAt: new Date('2026-11-26T17:00:00Z') }),
       ],
     });
   });

@@ -123,7 +123,7 @@ describe('casso (Webhook V2) parse', () => {
       transactions: [
         {
           source: 'casso',
-          externalId: '218897',
+          externalId: '1023456789:218897',
           gateway: 'MBBank',
           bankName: 'MBB',
           accountNumber: '1023456789',

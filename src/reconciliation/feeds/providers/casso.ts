@@ -86,7 +86,8 @@ export function readCassoTransaction(r: FieldReader, item: Json, source: string,
   if (r.problems.length > before) return undefined;
   return {
     source,
-    externalId: id!,
+    // Scoped by account (see SEPAY_SOURCE): a feed cannot claim another account's id.
+    externalId: `${accountNumber}:${id}`,
     gateway: bankName ?? bankAbbreviation ?? null,
     bankName: bankAbbreviation ?? bankName ?? null,
     accountNumber: accountNumber!,

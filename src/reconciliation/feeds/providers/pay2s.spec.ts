@@ -39,7 +39,7 @@ describe('pay2s parse', () => {
       transactions: [
         {
           source: 'pay2s',
-          externalId: '1788052',
+          externalId: '12805521:1788052',
           gateway: 'ACB',
           bankName: 'ACB',
           accountNumber: '12805521',
@@ -50,7 +50,7 @@ describe('pay2s parse', () => {
           bookedAt: new Date('2026-11-26T17:02:18Z'),
           raw: txn(),
         },
-        expect.objectContaining({ externalId: '1788053', direction: 'out', amountVnd: 120000, referenceCode: '10419' }),
+        expect.objectContaining({ externalId: '12805521:1788053', direction: 'out', amountVnd: 120000, referenceCode: '10419' }),
       ],
     });
   });

@@ -45,7 +45,8 @@ export function parsePay2s(body: unknown): ParseResult {
     if (list.problems.length) return;
     transactions.push({
       source: PAY2S_SOURCE,
-      externalId: id!,
+      // Scoped by account (see SEPAY_SOURCE): a feed cannot claim another account's id.
+      externalId: `${accountNumber}:${id}`,
       gateway: gateway!,
       bankName: gateway!,
       accountNumber: accountNumber!,

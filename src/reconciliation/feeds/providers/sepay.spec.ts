@@ -45,7 +45,7 @@ describe('sepay parse', () => {
       transactions: [
         {
           source: 'webhook',
-          externalId: 'Vietcombank:92704',
+          externalId: '1023456789:Vietcombank:92704',
           gateway: 'Vietcombank',
           bankName: 'Vietcombank',
           accountNumber: '1023456789',
@@ -64,7 +64,7 @@ describe('sepay parse', () => {
     const r = sepay.parse(notification({ id: '92704', transferAmount: '10000', transferType: 'out', accountNumber: '0123.456.789', referenceCode: '' }));
     expect(r).toMatchObject({
       kind: 'transactions',
-      transactions: [{ externalId: 'Vietcombank:92704', amountVnd: 10000, direction: 'out', accountNumber: '0123456789', referenceCode: null }],
+      transactions: [{ externalId: '0123456789:Vietcombank:92704', amountVnd: 10000, direction: 'out', accountNumber: '0123456789', referenceCode: null }],
     });
   });
 

@@ -28,9 +28,11 @@ import { type BankFeedProvider, type ParseResult, verifySchemeToken } from '../p
  */
 
 /**
- * Rows of SePay notifications are stored under this source with external id "<gateway>:<id>", as
- * the platform-wide webhook stored them before feeds existed: the same SePay transaction delivered
- * through a feed and through the platform webhook is then one row.
+ * Rows of SePay notifications are stored under this source with external id
+ * "<account>:<gateway>:<id>", whether they came through a feed or the platform webhook: the same
+ * SePay transaction delivered both ways is one row. The id is scoped by the account so that a feed
+ * (which speaks only for its owner's accounts) cannot take another account's transaction id ahead
+ * of the real transaction and have it dropped as a redelivery.
  */
 export const SEPAY_SOURCE = 'webhook';
 
@@ -54,7 +56,7 @@ export function parseSepayNotification(body: unknown): ParseResult {
     transactions: [
       {
         source: SEPAY_SOURCE,
-        externalId: `${gateway}:${id}`,
+        externalId: `${accountNumber}:${gateway}:${id}`,
         gateway: gateway!,
         bankName: gateway!,
         accountNumber: accountNumber!,

@@ -1,0 +1,80 @@
+import pg from 'pg';
+
+/** The PostgreSQL channel on which a revoked API key's id is announced (NOTIFY, in the revoking transaction). */
+export const REVOCATION_CHANNEL = 'ocop_api_key_revoked';
+
+/**
+ * Listens for API key revocations from every instance (LISTEN on a connection of its own). While
+ * it is not listening — not connected yet, or the connection was lost — `live` is false and callers
+ * must not trust cached keys: a revocation might be missed. It reconnects with back-off, and calls
+ * `onGap` when listening resumes after a gap (everything cached before may be stale).
+ */
+export class RevocationListener {
+  private client?: pg.Client;
+  private stopped = false;
+  private retryMs = 250;
+  private timer?: NodeJS.Timeout;
+  live = false;
+
+  constructor(
+    private readonly connectionString: string,
+    private readonly onRevoked: (keyId: string) => void,
+    private readonly onGap: () => void,
+    private readonly log: (msg: string) => void,
+  ) {}
+
+  async start(): Promise<void> {
+    await this.connect().catch(() => this.schedule());
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.live = false;
+    if (this.timer) clearTimeout(this.timer);
+    const c = this.client;
+    this.client = undefined;
+    await c?.end().catch(() => undefined);
+  }
+
+  private async connect(): Promise<void> {
+    const client = new pg.Client({ connectionString: this.connectionString, application_name: 'ocop-market:key-revocations' });
+    client.on('error', () => this.lost(client));
+    client.on('end', () => this.lost(client));
+    client.on('notification', (n) => {
+      if (n.channel === REVOCATION_CHANNEL && n.payload) this.onRevoked(n.payload);
+    });
+    await client.connect();
+    await client.query(`LISTEN ${REVOCATION_CHANNEL}`);
+    if (this.stopped) {
+      await client.end();
+      return;
+    }
+    this.client = client;
+    this.retryMs = 250;
+    // Whatever was cached while nobody listened may have been revoked meanwhile.
+    this.onGap();
+    this.live = true;
+  }
+
+  private lost(client: pg.Client): void {
+    if (client !== this.client) return;
+    this.client = undefined;
+    this.live = false;
+    this.onGap();
+    if (this.stopped) return;
+    this.log('lost the API key revocation channel; keys are checked in the database until it is back');
+    client.end().catch(() => undefined);
+    this.schedule();
+  }
+
+  private schedule(): void {
+    if (this.stopped) return;
+    this.timer = setTimeout(() => {
+      this.connect().catch(() => {
+        this.retryMs = Math.min(this.retryMs * 2, 10_000);
+        this.schedule();
+      });
+    }, this.retryMs);
+    this.timer.unref();
+  }
+}
