@@ -23,10 +23,11 @@ async function main(): Promise<void> {
   const applied = await runMigrations(db.url);
   if (applied.length) log(`migrations applied: ${applied.join(', ')}`);
   const app = await createApp({ config, databaseUrl: db.url });
+  await app.init(); // starts the job queue: the demo seed's photos are processed by it
   if (config.seedDemo) {
     const seeded = await seedDemoData(app, [(a) => seedMarketsDemo(a, new Date()).then(() => undefined)]);
     if (seeded) {
-      log(`demo data seeded: ${seeded.cooperatives} cooperatives, ${seeded.products} products, a 4.0 market with four months of transactions (SEED_DEMO=false turns this off)`);
+      log(`demo data seeded: ${seeded.cooperatives} cooperatives, ${seeded.products} products with ${seeded.photos} pictures (processing in the background), a 4.0 market with four months of transactions (SEED_DEMO=false turns this off)`);
       for (const k of seeded.keys) log(`demo API key for ${k.who} (shown once): ${k.key}`);
     }
   }

@@ -37,6 +37,11 @@ const ROUTES: Array<[method: string, path: string, access: 'public' | Role[]]> =
   ['get', '/products/{id}', 'public'],
   ['patch', '/products/{id}', ['admin', 'cooperative']],
   ['delete', '/products/{id}', ['admin', 'cooperative']],
+  ['post', '/products/{id}/images', ['admin', 'cooperative']],
+  ['get', '/products/{id}/images', ['admin', 'cooperative']],
+  ['patch', '/products/{id}/images', ['admin', 'cooperative']],
+  ['delete', '/products/{id}/images/{imageId}', ['admin', 'cooperative']],
+  ['get', '/media/photos/{photoId}/{file}', 'public'],
   ['post', '/checkout', 'public'],
   ['get', '/orders/{id}', 'public'],
   ['get', '/orders/{id}/qr.png', 'public'],
@@ -119,6 +124,9 @@ describe('authorization matrix (e2e)', () => {
       .replace('/markets/{id}', () => `/markets/${marketId}`)
       .replace('{code}', '66')
       .replace('{feedId}', () => randomUUID())
+      .replace('{imageId}', () => randomUUID())
+      .replace('{photoId}', () => randomUUID())
+      .replace('{file}', 'w320.webp')
       .replace('{id}', randomUUID());
 
   const call = (method: string, path: string, who: Who) => {

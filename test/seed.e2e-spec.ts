@@ -32,6 +32,27 @@ describe('demo seed (e2e)', () => {
     expect(tea.body.items.map((p: { name: string }) => p.name)).toContain('Chè búp Tân Cương đặc biệt');
   });
 
+  it('gives every demo product a picture drawn locally, processed by the job queue into WebP sizes', async () => {
+    const photos = await t.db.query(`SELECT count(*)::int AS n, count(DISTINCT product_id)::int AS products FROM product_photos`);
+    const products = await t.db.query('SELECT count(*)::int AS n FROM products');
+    expect(photos.rows[0]).toEqual({ n: products.rows[0].n, products: products.rows[0].n });
+    const until = Date.now() + 60_000;
+    for (;;) {
+      const pending = await t.db.query(`SELECT count(*)::int AS n FROM product_photos WHERE status <> 'ready'`);
+      if (pending.rows[0].n === 0) break;
+      if (Date.now() > until) throw new Error(`${pending.rows[0].n} demo pictures not ready`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const page = await t.http.get('/products').query({ limit: 100 }).expect(200);
+    for (const p of page.body.items) {
+      expect(p.photos).toHaveLength(1);
+      expect(p.images[0]).toBe(p.photos[0].sizes['1280']);
+      expect([p.photos[0].width, p.photos[0].height]).toEqual([1280, 960]);
+    }
+    const file = await t.http.get(new URL(page.body.items[0].photos[0].sizes['640']).pathname).expect(200);
+    expect(file.headers['content-type']).toBe('image/webp');
+  });
+
   it('issued a working cooperative key', async () => {
     const keys = await t.db.query(`SELECT count(*)::int AS n FROM api_keys WHERE role = 'cooperative'`);
     expect(keys.rows[0].n).toBe(1);

@@ -14,6 +14,7 @@ import { NotPurchasable, OutOfStock, ProductArchived, ProductNotFound } from './
 import type { CreateProductDto, ProductDto, ProductListQuery, UpdateProductDto } from './dto/product.dto.js';
 import { isPurchasable, type OcopStars, resolveCertificate } from './ocop.js';
 import { ProductEntity } from './product.entity.js';
+import type { ProductPhotoSource, ProductPhotoView } from './product-photos.js';
 import {
   type BuiltQuery,
   buildProductListQuery,
@@ -52,7 +53,7 @@ const CREATED_KEY_RE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/;
 const REFRESH_BATCH = 500;
 
 /** The row a write locks (no join: FOR UPDATE must not lock the cooperative). */
-interface LockedProduct {
+export interface LockedProduct {
   id: string;
   cooperative_id: string;
   description: string;
@@ -71,6 +72,7 @@ interface LockedProduct {
 @Injectable()
 export class CatalogService implements OnModuleInit {
   private readonly logger = new Logger(CatalogService.name);
+  private photoSource: ProductPhotoSource = async () => new Map();
 
   constructor(
     @InjectDataSource() private readonly ds: DataSource,
@@ -90,6 +92,23 @@ export class CatalogService implements OnModuleInit {
         this.logger.error({ err, cooperativeId }, 'could not refresh the search text of the cooperative\'s products');
       }
     });
+  }
+
+  /** The media module supplies the products' photos (see product-photos.ts). */
+  usePhotoSource(source: ProductPhotoSource): void {
+    this.photoSource = source;
+  }
+
+  /**
+   * For another module's write about a product (its photos): locks the product row in `m` until
+   * that transaction ends, checks that `actor` is an admin or the owning cooperative and, unless
+   * `allowArchived`, that the product is not archived.
+   */
+  async lockOwnedProduct(m: EntityManager, id: string, actor: Principal, opts: { allowArchived?: boolean } = {}): Promise<LockedProduct> {
+    const cur = await this.lock(m, id);
+    assertCooperativeAccess(actor, cur.cooperative_id);
+    if (cur.status === 'archived' && !opts.allowArchived) throw new ProductArchived(id);
+    return cur;
   }
 
   /** Today's calendar date in Asia/Ho_Chi_Minh (certificate expiry is by day). */
@@ -147,7 +166,8 @@ export class CatalogService implements OnModuleInit {
     const q = productByIdQuery(id);
     const rows: ProductRow[] = await this.ds.query(q.sql, q.params);
     if (!rows.length) throw new ProductNotFound(id);
-    return this.view(rows[0], this.today());
+    const photos = await this.photoSource([rows[0].id]);
+    return this.view(rows[0], this.today(), photos.get(rows[0].id));
   }
 
   /**
@@ -161,7 +181,9 @@ export class CatalogService implements OnModuleInit {
       assertCooperativeAccess(actor, query.cooperativeId!.toLowerCase());
     }
     const rows: ProductRow[] = await this.ds.query(plan.sql, plan.params);
-    return toPage(rows, plan.limit, (r) => this.view(r, plan.today), (r) => plan.cursorOf(r));
+    // The page's photos in one query (toPage drops the extra row; its photos are simply unused).
+    const photos = await this.photoSource(rows.map((r) => r.id));
+    return toPage(rows, plan.limit, (r) => this.view(r, plan.today, photos.get(r.id)), (r) => plan.cursorOf(r));
   }
 
   /** Validates a list query and builds its SQL (the index test EXPLAINs exactly this). */
@@ -403,7 +425,11 @@ export class CatalogService implements OnModuleInit {
     return e;
   }
 
-  view(r: ProductRow, today: string): ProductDto {
+  /**
+   * `images`: the URL of each ready photo at its largest size, in order, then the external image
+   * URLs given with the product (the `images` field of POST/PATCH); `photos`: every size.
+   */
+  view(r: ProductRow, today: string, photos: ProductPhotoView[] = []): ProductDto {
     const province = this.regions.province(r.cooperative_province_code);
     return {
       id: r.id,
@@ -420,7 +446,8 @@ export class CatalogService implements OnModuleInit {
       priceVnd: Number(r.price_vnd),
       unit: r.unit,
       stockQty: r.stock_qty,
-      images: r.images,
+      images: [...photos.map((p) => p.sizes['1280']), ...r.images],
+      photos,
       ocop: {
         group: r.ocop_group,
         stars: r.ocop_stars,

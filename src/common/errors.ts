@@ -14,6 +14,8 @@ export type DomainErrorKind =
   | 'forbidden' // 403
   | 'not_found' // 404
   | 'conflict' // 409
+  | 'too_large' // 413
+  | 'unsupported_media_type' // 415
   | 'unavailable'; // 503
 
 export class DomainError extends Error {
@@ -60,6 +62,20 @@ export class Forbidden extends DomainError {
 export class Unauthorized extends DomainError {
   constructor(message = 'Missing or invalid credentials') {
     super('unauthorized', message, undefined, 'unauthorized');
+  }
+}
+
+/** 413: an upload is larger than accepted. */
+export class PayloadTooLarge extends DomainError {
+  constructor(details: FieldProblem[], code = 'payload_too_large') {
+    super('too_large', details.map((d) => `${d.field}: ${d.problem}`).join('; '), details, code);
+  }
+}
+
+/** 415: the content is of a type this endpoint does not take (judged by content, not by name). */
+export class UnsupportedMediaType extends DomainError {
+  constructor(details: FieldProblem[], code = 'unsupported_media_type') {
+    super('unsupported_media_type', details.map((d) => `${d.field}: ${d.problem}`).join('; '), details, code);
   }
 }
 

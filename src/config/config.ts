@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { bool, cleanEnv, makeValidator, num, port, str, url, EnvError, EnvMissingError } from 'envalid';
 import { parseSecretKey, SecretBoxError } from '../common/secret-box.js';
 
@@ -83,6 +84,28 @@ export interface AppConfig {
   backgroundWork: boolean;
   apiKeyCacheSeconds: number;
   jobSweepSeconds: number;
+  media: MediaConfig;
+}
+
+export interface MediaConfig {
+  storage: 'disk' | 's3';
+  /** Disk storage: DATA_DIR/media. */
+  dir: string;
+  maxUploadBytes: number;
+  maxPixels: number;
+  /** With MEDIA_STORAGE=s3. */
+  s3?: {
+    bucket: string;
+    /** e.g. https://<account>.r2.cloudflarestorage.com, http://minio:9000; unset = AWS. */
+    endpoint?: string;
+    region: string;
+    /** Unset = the AWS SDK's default chain (AWS_* variables, shared config, instance/task role). */
+    credentials?: { accessKeyId: string; secretAccessKey: string };
+    /** `https://host/bucket/key` instead of `https://bucket.host/key` (MinIO, most self-hosted servers). */
+    forcePathStyle: boolean;
+    /** Where the bucket's objects are publicly readable (CDN, R2 public bucket); unset = the app serves them. */
+    publicBaseUrl?: string;
+  };
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
@@ -114,6 +137,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       STRIPE_API_BASE: url({ default: undefined, desc: 'Stripe API base URL (stripe-mock in dev/tests)' }),
       STRIPE_WEBHOOK_SECRET: str({ default: 'whsec_test_secret', desc: 'Stripe webhook signing secret' }),
       BANK_WEBHOOK_API_KEY: str({ default: undefined, desc: 'API key of the bank-notification service' }),
+      MEDIA_STORAGE: str({ choices: ['disk', 's3'], default: 'disk', desc: 'where product photos are stored' }),
+      MEDIA_MAX_UPLOAD_SIZE: byteSize({ default: '20mb', desc: 'largest photo upload (413 above)' }),
+      MEDIA_MAX_PIXELS: positiveInt({ default: 50_000_000, desc: 'largest photo in pixels, checked before decoding', max: 268_402_689 }),
+      S3_BUCKET: str({ default: undefined, desc: 'bucket for product photos (MEDIA_STORAGE=s3)' }),
+      S3_ENDPOINT: url({ default: undefined, desc: 'S3-compatible endpoint (MinIO, R2); unset = AWS' }),
+      S3_REGION: str({ default: 'us-east-1', desc: 'S3 region (R2: auto)' }),
+      S3_ACCESS_KEY_ID: str({ default: undefined, desc: 'S3 access key; unset = the AWS SDK default credential chain' }),
+      S3_SECRET_ACCESS_KEY: str({ default: undefined, desc: 'S3 secret key' }),
+      S3_FORCE_PATH_STYLE: bool({ default: false, desc: 'path-style bucket addressing (MinIO)' }),
+      S3_PUBLIC_BASE_URL: url({ default: undefined, desc: 'public URL of the bucket (CDN); unset = the app serves photos' }),
       BANK_FEED_ENCRYPTION_KEYS: secretKeys({ default: undefined, desc: 'keys encrypting bank-feed secrets at rest, newest first' }),
       API_KEY_CACHE_SECONDS: num({ default: 10, desc: 'how long a verified API key is remembered (revocation is immediate on every instance); 0 = never' }),
       BACKGROUND_WORK: bool({ default: true, desc: 'run background work (job queue workers, sweeps) in this instance' }),
@@ -143,6 +176,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   }
   if (!Number.isInteger(e.JOB_SWEEP_SECONDS) || e.JOB_SWEEP_SECONDS < 0 || e.JOB_SWEEP_SECONDS > 3600) {
     throw new ConfigError('Invalid configuration: JOB_SWEEP_SECONDS must be a whole number of seconds from 0 to 3600');
+  }
+  if (e.MEDIA_STORAGE === 's3' && !e.S3_BUCKET) {
+    throw new ConfigError('Invalid configuration: S3_BUCKET is required with MEDIA_STORAGE=s3');
+  }
+  if (!e.S3_ACCESS_KEY_ID !== !e.S3_SECRET_ACCESS_KEY) {
+    throw new ConfigError('Invalid configuration: S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY must be set together (or both left unset for the AWS default credentials)');
   }
   if (e.NODE_ENV === 'production' && e.STRIPE_WEBHOOK_SECRET === 'whsec_test_secret') {
     throw new ConfigError('Invalid configuration: STRIPE_WEBHOOK_SECRET must be set in production');
@@ -179,6 +218,23 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     backgroundWork: e.BACKGROUND_WORK,
     apiKeyCacheSeconds: e.API_KEY_CACHE_SECONDS,
     jobSweepSeconds: e.JOB_SWEEP_SECONDS,
+    media: {
+      storage: e.MEDIA_STORAGE as MediaConfig['storage'],
+      dir: join(e.DATA_DIR, 'media'),
+      maxUploadBytes: parseByteSize(e.MEDIA_MAX_UPLOAD_SIZE),
+      maxPixels: e.MEDIA_MAX_PIXELS,
+      s3:
+        e.MEDIA_STORAGE === 's3'
+          ? {
+              bucket: e.S3_BUCKET!,
+              endpoint: e.S3_ENDPOINT,
+              region: e.S3_REGION,
+              credentials: e.S3_ACCESS_KEY_ID ? { accessKeyId: e.S3_ACCESS_KEY_ID, secretAccessKey: e.S3_SECRET_ACCESS_KEY! } : undefined,
+              forcePathStyle: e.S3_FORCE_PATH_STYLE,
+              publicBaseUrl: e.S3_PUBLIC_BASE_URL?.replace(/\/$/, ''),
+            }
+          : undefined,
+    },
   };
 }
 

@@ -5,6 +5,8 @@ import { CatalogService } from '../catalog/catalog.service.js';
 import type { CreateProductDto } from '../catalog/dto/product.dto.js';
 import type { CreateCooperativeDto } from '../cooperatives/dto/cooperative.dto.js';
 import { CooperativesService } from '../cooperatives/cooperatives.service.js';
+import { renderDemoPicture } from '../media/demo-pictures.js';
+import { MediaService } from '../media/media.service.js';
 import { DEMO_COOPERATIVES } from './demo-data.js';
 
 const SEED_KEY = 'demo_seed';
@@ -13,6 +15,8 @@ const SEED_LOCK = 7710003;
 export interface SeedReport {
   cooperatives: number;
   products: number;
+  /** Demo pictures uploaded (processed by the job queue's worker after the seed). */
+  photos: number;
   /** Keys issued to the demo principals (shown once, in the start-up log). */
   keys: Array<{ who: string; key: string }>;
 }
@@ -33,16 +37,20 @@ export async function seedDemoData(app: INestApplicationContext, extra: Array<(a
     const coops = app.get(CooperativesService);
     const catalog = app.get(CatalogService);
     const keys = app.get(ApiKeysService);
+    const media = app.get(MediaService);
     const system = { keyId: 'env' as const, role: 'admin' as const, cooperativeId: null, marketIds: [] };
-    const report: SeedReport = { cooperatives: 0, products: 0, keys: [] };
+    const report: SeedReport = { cooperatives: 0, products: 0, photos: 0, keys: [] };
     for (const c of DEMO_COOPERATIVES) {
       const { products, ...fields } = c;
       const coop = await coops.create(fields as unknown as CreateCooperativeDto);
       report.cooperatives += 1;
       for (const p of products) {
         const { group, stars, certifiedAt, certificateNo, decisionNo, ...rest } = p;
-        await catalog.create(coop.id, { ...rest, images: [], ocop: { group, stars, certifiedAt, certificateNo, decisionNo } } as unknown as CreateProductDto);
+        const product = await catalog.create(coop.id, { ...rest, images: [], ocop: { group, stars, certifiedAt, certificateNo, decisionNo } } as unknown as CreateProductDto);
         report.products += 1;
+        // A picture drawn here (no network), uploaded through the same checks and queue as any photo.
+        await media.addPhoto(product.id, system, { data: await renderDemoPicture({ name: p.name, group, stars }), filename: `${p.sku}.jpg` });
+        report.photos += 1;
       }
       if (report.keys.length === 0) {
         const k = await keys.issue({ name: 'demo', role: 'cooperative', cooperativeId: coop.id, createdBy: system });

@@ -111,7 +111,13 @@ export class JobsService implements OnApplicationBootstrap, OnModuleDestroy {
     });
     if (!this.config.backgroundWork) return;
     const id = await boss.work<object>(q.name, { pollingIntervalSeconds: 2, batchSize: 1 }, async ([job]) => {
-      await q.handler(job.data, { id: job.id, signal: this.abort.signal });
+      try {
+        await q.handler(job.data, { id: job.id, signal: this.abort.signal });
+      } finally {
+        // pg-boss 10 waits out the polling interval even after a job: jobs come in bursts (photos
+        // from a phone, the demo seed), so look for the next one at once.
+        this.wake(q.name);
+      }
     });
     this.workerIds.set(q.name, id);
   }

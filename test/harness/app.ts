@@ -1,4 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Client, Pool } from 'pg';
 import request from 'supertest';
 
@@ -16,6 +19,8 @@ export interface TestApp {
   db: Pool;
   databaseUrl: string;
   adminKey: string;
+  /** DATA_DIR of this app (product photos on disk), shared with an instance on the same database. */
+  dataDir: string;
   close(): Promise<void>;
 }
 
@@ -41,7 +46,10 @@ export async function createTestApp(opts: { env?: Record<string, string>; clock?
   }
   const databaseUrl = shared ? shared.databaseUrl : withDatabase(adminUrl, dbName!);
   const adminKey = shared ? shared.adminKey : generateApiKey();
+  // Files the app writes (product photos under DATA_DIR/media) go to a folder of this test file.
+  const dataDir = shared ? shared.dataDir : mkdtempSync(join(tmpdir(), 'ocop-test-'));
   const config = loadConfig({
+    DATA_DIR: dataDir,
     NODE_ENV: 'test',
     LOG_LEVEL: 'silent',
     ADMIN_API_KEY: adminKey,
@@ -61,10 +69,13 @@ export async function createTestApp(opts: { env?: Record<string, string>; clock?
     db,
     databaseUrl,
     adminKey,
+    dataDir,
     async close() {
       await db.end();
       await app.close();
       if (!dbName) return;
+      rmSync(dataDir, { recursive: true, force: true });
+      rmSync(`${dataDir}-secrets`, { recursive: true, force: true }); // the bank-feed key file made beside DATA_DIR
       const c = new Client({ connectionString: adminUrl });
       await c.connect();
       try {

@@ -358,6 +358,19 @@ export class OcopCertificateDto {
   @ApiProperty({ format: 'date', description: 'last valid day' }) expiresAt!: string;
 }
 
+export class PhotoSizesDto {
+  @ApiProperty({ name: '320', example: 'https://shop.example.vn/media/photos/0b9c…/w320.webp', description: 'WebP at most 320 px wide' }) '320'!: string;
+  @ApiProperty({ name: '640', description: 'WebP at most 640 px wide' }) '640'!: string;
+  @ApiProperty({ name: '1280', description: 'WebP at most 1280 px wide (never upscaled: a smaller original keeps its width)' }) '1280'!: string;
+}
+
+export class ProductPhotoDto {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty({ type: PhotoSizesDto, description: 'URL of each size; two sizes may name the same file when the original is narrower' }) sizes!: PhotoSizesDto;
+  @ApiProperty({ example: 1280, description: 'width of the "1280" file' }) width!: number;
+  @ApiProperty({ example: 960, description: 'height of the "1280" file' }) height!: number;
+}
+
 export class ProductDto {
   @ApiProperty({ format: 'uuid' }) id!: string;
   @ApiProperty({ format: 'uuid' }) cooperativeId!: string;
@@ -368,7 +381,8 @@ export class ProductDto {
   @ApiProperty({ description: 'integer VND', example: 185000 }) priceVnd!: number;
   @ApiProperty({ example: 'hộp 500g' }) unit!: string;
   @ApiProperty() stockQty!: number;
-  @ApiProperty({ type: [String] }) images!: string[];
+  @ApiProperty({ type: [String], description: 'the largest size of each photo (in order), then the external image URLs given with the product' }) images!: string[];
+  @ApiProperty({ type: [ProductPhotoDto], description: 'uploaded photos that are processed (ready), in order, with every size' }) photos!: ProductPhotoDto[];
   @ApiProperty({ type: OcopCertificateDto }) ocop!: OcopCertificateDto;
   @ApiProperty({ example: '66', description: "the cooperative's province" }) provinceCode!: string;
   @ApiProperty({ enum: ['active', 'archived'] }) status!: string;
