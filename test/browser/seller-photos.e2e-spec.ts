@@ -85,6 +85,11 @@ describe('product photos: seller center to shop, in Chromium at phone width (e2e
     await page.waitForURL(/\/seller\/products\/[0-9a-f-]{36}\?created=1$/);
     const id = new URL(page.url()).pathname.split('/').pop()!;
 
+    // A file that is not a picture (whatever its name) is refused by the server, and the page says why.
+    await page.setInputFiles('#photo-files', { name: 'ghi-chu.png', mimeType: 'image/png', buffer: Buffer.from('không phải ảnh, chỉ là chữ') });
+    await waitForText(page, '#upload-list', 'Tệp không phải ảnh JPEG, PNG, WebP hay HEIC.');
+    expect(await page.locator('#photo-list li').count()).toBe(0);
+
     // Two photos picked at once (as from a phone's gallery): one upload each, then processed.
     await page.setInputFiles('#photo-files', [
       { name: 'doi-che.png', mimeType: 'image/png', buffer: picture(1600, 1200, [40, 140, 60]) },
