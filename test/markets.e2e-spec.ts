@@ -692,6 +692,24 @@ describe('4.0 markets (e2e)', () => {
       expect(text).toMatch(/\/FontFile2/);
       expect(pdfQrPayloads(pdf)).toEqual([s['A-01'].qrPayload, s['A-02'].qrPayload, REAL_QR.subizStatic]);
     });
+
+    it('prints only the stalls of stallIds (comma-separated or repeated), inactive ones too, in code order', async () => {
+      const pdf = async (query: string) => (await t.http.get(`/markets/${A.id}/qr-cards.pdf?${query}`).set(bearer(A.key)).buffer(true).parse(binaryBody).expect(200)).body as Buffer;
+      const b02 = (await t.http.get(`/stalls/${s['B-02'].id}`).set(bearer(A.key)).expect(200)).body;
+      expect(b02.status).toBe('inactive');
+      expect(pdfQrPayloads(await pdf(`stallIds=${s['C-01'].id},${s['A-02'].id}`))).toEqual([s['A-02'].qrPayload, REAL_QR.subizStatic]);
+      expect(pdfQrPayloads(await pdf(`stallIds=${s['B-02'].id}&stallIds=${s['A-01'].id.toUpperCase()}`))).toEqual([s['A-01'].qrPayload, b02.qrPayload]);
+    });
+
+    it('refuses stallIds that are not ids, not of this market, or without a bank account, naming them', async () => {
+      const other = await createStall(t, B.key, B.id, { code: 'Z-01' });
+      const bad = async (query: string) => (await t.http.get(`/markets/${A.id}/qr-cards.pdf?${query}`).set(bearer(A.key)).expect(400)).body;
+      expect((await bad('stallIds=abc')).details).toEqual([{ field: 'stallIds', problem: 'stallIds must hold stall ids (UUIDs)' }]);
+      expect((await bad(`stallIds=${s['A-01'].id},${other.id}`)).details).toEqual([{ field: 'stallIds', problem: `not stalls of this market: ${other.id}` }]);
+      expect((await bad(`stallIds=${s['B-01'].id}`)).details).toEqual([{ field: 'stallIds', problem: 'these stalls have no bank account, so no QR code to print: B-01' }]);
+      const many = Array.from({ length: 201 }, () => s['A-01'].id).join(',');
+      expect((await bad(`stallIds=${many}`)).details[0]).toEqual({ field: 'stallIds', problem: 'stallIds must name at most 200 stalls' });
+    });
   });
 
   it('documents every markets route in the OpenAPI document', async () => {

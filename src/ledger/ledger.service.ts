@@ -1,6 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
+import { decodeCursor, type Page, pageLimit, toPage } from '../common/pagination.js';
+import type { LedgerJournalView } from './ledger-views.js';
+
+export type { LedgerJournalView };
 
 /**
  * The platform's append-only double-entry ledger for money it holds or owes (SPEC "Settlement").
@@ -97,6 +101,41 @@ export class LedgerService {
     const owed = bal(accounts.buyerRefundsOwed(cooperativeId), 'credit');
     const due = bal(accounts.dueFromCooperative(cooperativeId), 'debit');
     return { cooperativeId, heldForCooperativeVnd: held, owedToBuyersVnd: owed, dueFromCooperativeVnd: due, netPayableVnd: held - due };
+  }
+  /** A cooperative's journals, newest first, each with all its lines (two queries per page). */
+  async journalsOfCooperative(cooperativeId: string, q: { limit?: number; cursor?: string }): Promise<Page<LedgerJournalView>> {
+    const limit = pageLimit(q.limit);
+    const params: unknown[] = [cooperativeId];
+    let where = 'cooperative_id = $1';
+    if (q.cursor) {
+      const [t, id] = decodeCursor(q.cursor, ['s', 's']);
+      params.push(t, id);
+      where += ` AND (created_at, id) < ($2::timestamptz, $3::uuid)`;
+    }
+    params.push(limit + 1);
+    const rows: Array<{ id: string; kind: string; source_type: string; source_id: string; memo: string | null; created_at: Date }> = await this.ds.query(
+      `SELECT id, kind, source_type, source_id, memo, created_at FROM ledger_journals WHERE ${where} ORDER BY created_at DESC, id DESC LIMIT $${params.length}`,
+      params,
+    );
+    const page = toPage(rows, limit, (r) => r, (r) => [new Date(r.created_at).toISOString(), r.id]);
+    const ids = page.items.map((r) => r.id);
+    const lines: Array<{ journal_id: string; account: string; debit_vnd: string; credit_vnd: string }> = ids.length
+      ? await this.ds.query(`SELECT journal_id, account, debit_vnd, credit_vnd FROM ledger_entries WHERE journal_id = ANY($1::uuid[]) ORDER BY id`, [ids])
+      : [];
+    return {
+      items: page.items.map((r) => ({
+        id: r.id,
+        kind: r.kind,
+        sourceType: r.source_type,
+        sourceId: r.source_id,
+        memo: r.memo,
+        createdAt: new Date(r.created_at).toISOString(),
+        lines: lines
+          .filter((l) => l.journal_id === r.id)
+          .map((l) => ({ account: l.account, accountKind: l.account.split(':')[0], debitVnd: Number(l.debit_vnd), creditVnd: Number(l.credit_vnd) })),
+      })),
+      nextCursor: page.nextCursor,
+    };
   }
 }
 

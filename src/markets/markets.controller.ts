@@ -12,6 +12,7 @@ import { CreateMarketDto, MarketDto, MarketListQuery, MarketPageDto, UpdateMarke
 import { MarketsService } from './markets.service.js';
 import { qrCardsPdf } from './qr-cards.pdf.js';
 import { STALL_CATEGORY_LABELS_VI } from './stall.entity.js';
+import { QrCardsQuery } from './dto/stall.dto.js';
 import { StallsService, stallQrPayload } from './stalls.service.js';
 
 /** Filename-safe ASCII for Content-Disposition (the UTF-8 name goes in filename*). */
@@ -91,17 +92,17 @@ export class MarketsController {
     summary: 'Printable QR cards of the market\'s stalls (PDF)',
     description:
       'A4 sheets, each cut into four A6 cards (dashed lines): market, stall code, vendor, category, the stall\'s static VietQR, ' +
-      'bank, account number and holder. One card per active QR-enabled stall, by code. Vietnamese text in an embedded font.',
+      'bank, account number and holder. One card per active QR-enabled stall, by code, or per stall of `stallIds`. Vietnamese text in an embedded font.',
   })
   @ApiProduces('application/pdf')
   @ApiOkResponse({ description: 'the PDF', content: { 'application/pdf': { schema: { type: 'string', format: 'binary' } } } })
   @ApiInvalid()
   @ApiMissing()
   @Header('Cache-Control', 'private, no-store')
-  async qrCards(@Param('id', UuidParam()) id: string, @CurrentPrincipal() p: Principal): Promise<StreamableFile> {
+  async qrCards(@Param('id', UuidParam()) id: string, @Query() q: QrCardsQuery, @CurrentPrincipal() p: Principal): Promise<StreamableFile> {
     assertMarketAccess(p, id);
     const market = await this.markets.get(id);
-    const stalls = await this.stalls.allOfMarket(id, { qrEnabledOnly: true, status: 'active' });
+    const stalls = await this.stalls.forCards(id, q.stallIds);
     const doc = qrCardsPdf(
       stalls.map((s) => ({
         marketName: market.name,

@@ -1,46 +1,8 @@
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import type { StallCategory, StallStatus } from './stall-rules.js';
 
-export type StallCategory =
-  | 'fresh_produce'
-  | 'meat_fish'
-  | 'dry_goods'
-  | 'prepared_food'
-  | 'clothing_textiles'
-  | 'household'
-  | 'services'
-  | 'other';
-
-export const STALL_CATEGORIES: StallCategory[] = [
-  'fresh_produce',
-  'meat_fish',
-  'dry_goods',
-  'prepared_food',
-  'clothing_textiles',
-  'household',
-  'services',
-  'other',
-];
-
-/** How categories read on printed cards and in the dashboard. */
-export const STALL_CATEGORY_LABELS_VI: Record<StallCategory, string> = {
-  fresh_produce: 'Rau củ quả tươi',
-  meat_fish: 'Thịt, cá, hải sản',
-  dry_goods: 'Hàng khô',
-  prepared_food: 'Đồ ăn, thức uống',
-  clothing_textiles: 'Quần áo, vải vóc',
-  household: 'Đồ gia dụng',
-  services: 'Dịch vụ',
-  other: 'Khác',
-};
-
-export type StallStatus = 'active' | 'inactive';
-export const STALL_STATUSES: StallStatus[] = ['active', 'inactive'];
-
-/**
- * Stall codes as printed on the stall: uppercase letters and digits, inner `-` `.` `/` `_`,
- * 1–20 characters ("A-12", "K1/05"). Input is trimmed and uppercased before this check.
- */
-export const STALL_CODE = /^[A-Z0-9](?:[A-Z0-9._/-]{0,18}[A-Z0-9])?$/;
+// The rules of a stall's fields are pure (the market office's forms use them too).
+export { STALL_CATEGORIES, STALL_CATEGORY_LABELS_VI, STALL_CODE, STALL_STATUSES, type StallCategory, type StallStatus } from './stall-rules.js';
 
 @Entity('stalls')
 export class StallEntity {

@@ -180,6 +180,21 @@ export class StallsService {
     return qb.getMany();
   }
 
+  /**
+   * The stalls to print QR cards for, by code: the given ones (each of this market and with a bank
+   * account, else a 400 naming it), or every active QR-enabled stall.
+   */
+  async forCards(marketId: string, ids?: string[]): Promise<StallEntity[]> {
+    if (!ids) return this.allOfMarket(marketId, { qrEnabledOnly: true, status: 'active' });
+    const wanted = [...new Set(ids.map((id) => id.toLowerCase()))];
+    const found = await this.repo.createQueryBuilder('s').where('s.market_id = :marketId AND s.id IN (:...ids)', { marketId, ids: wanted }).orderBy('s.code COLLATE "C"', 'ASC').getMany();
+    const missing = wanted.filter((id) => !found.some((s) => s.id === id));
+    if (missing.length) throw InvalidInput.field('stallIds', `not stalls of this market: ${missing.join(', ')}`);
+    const noQr = found.filter((s) => !stallQrPayload(s));
+    if (noQr.length) throw InvalidInput.field('stallIds', `these stalls have no bank account, so no QR code to print: ${noQr.map((s) => s.code).join(', ')}`);
+    return found;
+  }
+
   view(s: StallEntity): StallDto {
     const qrPayload = stallQrPayload(s);
     return {

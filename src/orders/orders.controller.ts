@@ -10,7 +10,7 @@ import { UuidParam } from '../common/uuid-param.js';
 import { QrImageService } from '../payments/vietqr/qr-image.js';
 import { CheckoutDto } from './dto/checkout.dto.js';
 import { CheckoutResponseDto, OrderDto, OrderListQuery, OrderPageDto, OrderTokenQuery, TransitionDto } from './dto/order.dto.js';
-import { CreateRefundDto, RefundDto } from './dto/refund.dto.js';
+import { CooperativeRefundPageDto, CreateRefundDto, RefundDto, RefundListQuery } from './dto/refund.dto.js';
 import { OrdersService } from './orders.service.js';
 import { RefundsService } from './refunds.service.js';
 
@@ -115,5 +115,16 @@ export class OrdersController {
   list(@Param('id', UuidParam()) id: string, @Query() q: OrderListQuery, @CurrentPrincipal() p: Principal): Promise<OrderPageDto> {
     assertCooperativeAccess(p, id);
     return this.orders.listForCooperative(id, q);
+  }
+
+  @Get('cooperatives/:id/refunds')
+  @Roles('admin', 'cooperative')
+  @ApiOperation({ summary: "A cooperative's refunds, newest first; status=owed lists what it still has to pay back to buyers by bank transfer" })
+  @ApiOkResponse({ type: CooperativeRefundPageDto })
+  @ApiInvalid()
+  @ApiMissing()
+  refundsOfCooperative(@Param('id', UuidParam()) id: string, @Query() q: RefundListQuery, @CurrentPrincipal() p: Principal): Promise<CooperativeRefundPageDto> {
+    assertCooperativeAccess(p, id);
+    return this.refunds.listForCooperative(id, q);
   }
 }

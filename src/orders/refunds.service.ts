@@ -3,12 +3,14 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { Principal } from '../auth/principal.js';
 import { Clock } from '../common/clock.js';
+import { CooperativesService } from '../cooperatives/cooperatives.service.js';
 import { Conflict, DomainError, Forbidden, InvalidInput, NotFound, Unavailable } from '../common/errors.js';
 import { IdempotencyService } from '../common/idempotency.js';
 import { accounts, LedgerService } from '../ledger/ledger.service.js';
 import { StripeGateway } from '../payments/card/stripe.gateway.js';
 import { CardPaymentsService } from './card-payments.service.js';
-import type { RefundDto } from './dto/refund.dto.js';
+import { decodeCursor, type Page, pageLimit, toPage } from '../common/pagination.js';
+import type { CooperativeRefundDto, RefundDto } from './dto/refund.dto.js';
 import { OrdersService } from './orders.service.js';
 
 interface Locked {
@@ -37,6 +39,7 @@ export class RefundsService {
     private readonly stripe: StripeGateway,
     private readonly cards: CardPaymentsService,
     private readonly orders: OrdersService,
+    private readonly cooperatives: CooperativesService,
   ) {}
 
   async refund(p: Principal, orderId: string, body: { amountVnd?: number; reason: string }, key?: string): Promise<{ status: number; body: RefundDto }> {
@@ -103,6 +106,38 @@ export class RefundsService {
     return { status: 201, body: dto };
   }
 
+  /**
+   * A cooperative's refunds, newest first (status=owed: what it still has to pay back by bank
+   * transfer), with the order code and whom to pay. Read through the cooperative's orders (indexed).
+   */
+  async listForCooperative(cooperativeId: string, q: { status?: string; limit?: number; cursor?: string }): Promise<Page<CooperativeRefundDto>> {
+    await this.cooperatives.get(cooperativeId);
+    const limit = pageLimit(q.limit);
+    const params: unknown[] = [cooperativeId];
+    let where = 'o.cooperative_id = $1';
+    if (q.status) {
+      params.push(q.status);
+      where += ` AND r.status = $${params.length}`;
+    }
+    if (q.cursor) {
+      const [t, id] = decodeCursor(q.cursor, ['s', 's']);
+      params.push(t, id);
+      where += ` AND (r.created_at, r.id) < ($${params.length - 1}::timestamptz, $${params.length}::uuid)`;
+    }
+    params.push(limit + 1);
+    const rows = await this.ds.query(
+      `SELECT r.*, o.status AS order_status, o.code AS order_code, o.buyer_name, o.buyer_phone
+       FROM orders o JOIN refunds r ON r.order_id = o.id WHERE ${where} ORDER BY r.created_at DESC, r.id DESC LIMIT $${params.length}`,
+      params,
+    );
+    return toPage(
+      rows,
+      limit,
+      (r: Record<string, unknown>) => ({ ...refundView(r), orderCode: r.order_code as string, buyerName: r.buyer_name as string, buyerPhone: r.buyer_phone as string }),
+      (r: Record<string, unknown>) => [new Date(r.created_at as string).toISOString(), r.id as string],
+    );
+  }
+
   private async applyOwed(m: EntityManager, row: Locked, refundId: string, amount: number): Promise<void> {
     const total = Number(row.refunded_vnd) + amount;
     await m.query(`UPDATE payments SET refunded_vnd = $2, status = $3, updated_at = $4 WHERE id = $1`, [
@@ -140,16 +175,21 @@ export class RefundsService {
 
   private async view(m: EntityManager, id: string): Promise<RefundDto> {
     const [r] = await m.query(`SELECT r.*, o.status AS order_status FROM refunds r JOIN orders o ON o.id = r.order_id WHERE r.id = $1`, [id]);
-    return {
-      id: r.id,
-      orderId: r.order_id,
-      method: r.method,
-      status: r.status,
-      amountVnd: Number(r.amount_vnd),
-      reason: r.reason,
-      stripeRefundId: r.stripe_refund_id,
-      orderStatus: r.order_status,
-      createdAt: new Date(r.created_at).toISOString(),
-    };
+    return refundView(r);
   }
+}
+
+/** A refunds row (with its order's status as order_status) as the API shows it. */
+function refundView(r: Record<string, unknown>): RefundDto {
+  return {
+    id: r.id as string,
+    orderId: r.order_id as string,
+    method: r.method as string,
+    status: r.status as string,
+    amountVnd: Number(r.amount_vnd),
+    reason: r.reason as string | null,
+    stripeRefundId: r.stripe_refund_id as string | null,
+    orderStatus: r.order_status as string,
+    createdAt: new Date(r.created_at as string).toISOString(),
+  };
 }

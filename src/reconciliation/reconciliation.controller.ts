@@ -8,6 +8,7 @@ import { assertCooperativeAccess } from '../auth/ownership.js';
 import type { Principal } from '../auth/principal.js';
 import { ApiConflict, ApiInvalid, ApiMissing, ErrorResponse } from '../common/api-docs.js';
 import { InvalidInput, Unauthorized, Unavailable } from '../common/errors.js';
+import { PageQuery } from '../common/pagination.js';
 import { UuidParam } from '../common/uuid-param.js';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
 import { BanksService } from '../banks/banks.service.js';
@@ -19,6 +20,9 @@ import {
   BankTransactionDetailDto,
   BankTransactionPageDto,
   BankWebhookDto,
+  CooperativeTransferPageDto,
+  CooperativeTransferQuery,
+  LedgerJournalPageDto,
   ManualMatchDto,
   ReasonDto,
   ReportDto,
@@ -195,5 +199,30 @@ export class ReconciliationController {
   balance(@Param('id', UuidParam()) id: string, @CurrentPrincipal() p: Principal): Promise<BalanceDto> {
     assertCooperativeAccess(p, id);
     return this.ledger.cooperativeBalance(id);
+  }
+
+  @Get('cooperatives/:id/transfers')
+  @Roles('admin', 'cooperative')
+  @ApiOperation({
+    summary: "Incoming transfers to the cooperative's account, newest first, with what became of each (outcome, order)",
+    description: 'From every source (bank webhooks and feeds, statements). `outcome=unmatched` is the same queue as GET /reconciliation/unmatched for this account.',
+  })
+  @ApiOkResponse({ type: CooperativeTransferPageDto })
+  @ApiInvalid()
+  @ApiMissing()
+  async transfers(@Param('id', UuidParam()) id: string, @Query() q: CooperativeTransferQuery, @CurrentPrincipal() p: Principal): Promise<CooperativeTransferPageDto> {
+    assertCooperativeAccess(p, id);
+    return this.reconciliation.transfersOfCooperative(id, q);
+  }
+
+  @Get('cooperatives/:id/ledger')
+  @Roles('admin', 'cooperative')
+  @ApiOperation({ summary: "The cooperative's ledger journals, newest first, each with its balanced lines (what GET /cooperatives/:id/balance sums)" })
+  @ApiOkResponse({ type: LedgerJournalPageDto })
+  @ApiInvalid()
+  @ApiMissing()
+  async ledgerJournals(@Param('id', UuidParam()) id: string, @Query() q: PageQuery, @CurrentPrincipal() p: Principal): Promise<LedgerJournalPageDto> {
+    assertCooperativeAccess(p, id);
+    return this.reconciliation.ledgerOfCooperative(id, q);
   }
 }

@@ -8,9 +8,10 @@ import { Clock } from '../common/clock.js';
 import { Conflict, Forbidden, NotFound } from '../common/errors.js';
 import { decodeCursor, type Page, pageLimit, toPage } from '../common/pagination.js';
 import { CooperativesService } from '../cooperatives/cooperatives.service.js';
+import { type LedgerJournalView, LedgerService } from '../ledger/ledger.service.js';
 import { BankTransactionsService } from './bank-transactions.service.js';
 import { isForeignFeedSource } from './feeds/foreign-source.js';
-import type { BankTransactionDetailDto, BankTransactionDto, ReportDto, ReportLineDto } from './dto/reconciliation.dto.js';
+import type { BankTransactionDetailDto, BankTransactionDto, CooperativeTransferDto, ReportDto, ReportLineDto } from './dto/reconciliation.dto.js';
 
 interface TxnRow {
   id: string;
@@ -46,6 +47,7 @@ export class ReconciliationService {
     private readonly txns: BankTransactionsService,
     private readonly cooperatives: CooperativesService,
     private readonly clock: Clock,
+    private readonly ledger: LedgerService,
   ) {}
 
   /** Accounts a principal may see: all (admin), or its cooperative's payout account. */
@@ -76,6 +78,40 @@ export class ReconciliationService {
     params.push(limit + 1);
     const rows: TxnRow[] = await this.ds.query(`SELECT * FROM bank_transactions WHERE ${where} ORDER BY received_at DESC, id DESC LIMIT $${params.length}`, params);
     return toPage(rows, limit, (r) => this.view(r), (r) => [new Date(r.received_at).toISOString(), r.id]);
+  }
+
+  /**
+   * Incoming transfers to a cooperative's payout account, newest first, whatever became of them
+   * (paid an order, unmatched, set aside…), with the code of the order they went to. The caller's
+   * access to the cooperative is checked by the controller.
+   */
+  async transfersOfCooperative(cooperativeId: string, q: { limit?: number; cursor?: string; outcome?: string }): Promise<Page<CooperativeTransferDto>> {
+    const account = (await this.cooperatives.get(cooperativeId)).bankAccountNumber;
+    const limit = pageLimit(q.limit);
+    const params: unknown[] = [account];
+    let where = `bt.account_number = $1 AND bt.direction = 'in'`;
+    if (q.outcome) {
+      params.push(q.outcome);
+      where += ` AND bt.outcome = $${params.length}`;
+    }
+    if (q.cursor) {
+      const [t, id] = decodeCursor(q.cursor, ['s', 's']);
+      params.push(t, id);
+      where += ` AND (bt.received_at, bt.id) < ($${params.length - 1}::timestamptz, $${params.length}::uuid)`;
+    }
+    params.push(limit + 1);
+    const rows: Array<TxnRow & { order_code: string | null }> = await this.ds.query(
+      `SELECT bt.*, o.code AS order_code FROM bank_transactions bt LEFT JOIN orders o ON o.id = bt.order_id
+       WHERE ${where} ORDER BY bt.received_at DESC, bt.id DESC LIMIT $${params.length}`,
+      params,
+    );
+    return toPage(rows, limit, (r) => ({ ...this.view(r), orderCode: r.order_code }), (r) => [new Date(r.received_at).toISOString(), r.id]);
+  }
+
+  /** A cooperative's ledger journals (404 for a cooperative that does not exist). */
+  async ledgerOfCooperative(cooperativeId: string, q: { limit?: number; cursor?: string }): Promise<Page<LedgerJournalView>> {
+    await this.cooperatives.get(cooperativeId);
+    return this.ledger.journalsOfCooperative(cooperativeId, q);
   }
 
   async get(p: Principal, id: string): Promise<BankTransactionDetailDto> {

@@ -3,7 +3,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** The pages of the Vite build (web/*.html → dist/web/*.html). */
-export type WebPage = 'shop' | 'manage';
+export type WebPage = 'shop' | 'manage' | 'seller';
 
 /** Asset names Vite writes (`shop-Bq3x_9aZ.js`, `favicon.svg`): no slashes, no leading dot. */
 export const ASSET_NAME = /^[A-Za-z0-9_-][A-Za-z0-9._-]{0,199}$/;

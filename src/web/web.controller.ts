@@ -18,7 +18,7 @@ const NOT_BUILT =
  *
  * Routes: `/` (catalog), `/p/:id` (product), `/cart` (cart and checkout), `/order/:id` (order and
  * VietQR payment; the buyer's token travels in the URL fragment, never to the server),
- * `/manage/markets/:id` (market dashboard), `/assets/:file`, `/favicon.svg`.
+ * `/manage/markets/:id` (market office), `/seller/…` (seller center), `/assets/:file`, `/favicon.svg`.
  */
 @ApiExcludeController()
 @Public()
@@ -49,6 +49,12 @@ export class WebController {
   @Get('manage/markets/:id')
   dashboard(@Res() res: FastifyReply): Promise<void> {
     return this.page(res, 'manage');
+  }
+
+  /** The seller center: one shell for its pages (products, orders, money, bank feeds). */
+  @Get(['seller', 'seller/:section', 'seller/:section/:id'])
+  seller(@Res() res: FastifyReply): Promise<void> {
+    return this.page(res, 'seller');
   }
 
   /** Content-hashed bundles: cached for a year, never revalidated. */

@@ -3,8 +3,9 @@
  * Debian's Chromium through playwright-core, serves the app on a real port, saves screenshots.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { type AddressInfo, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
@@ -45,7 +46,7 @@ function newestMtime(dir: string): number {
 
 function bundleIsFresh(): boolean {
   const dist = webDistDir(ROOT);
-  const pages = ['shop.html', 'manage.html'].map((f) => join(dist, f));
+  const pages = ['shop.html', 'manage.html', 'seller.html'].map((f) => join(dist, f));
   if (!pages.every((p) => existsSync(p))) return false;
   const built = Math.min(...pages.map((p) => statSync(p).mtimeMs));
   return built >= newestMtime(join(ROOT, 'web'));
@@ -85,7 +86,7 @@ export interface Browser {
 }
 
 /** Chromium with a fresh profile. Missing Chromium is a failure with the command that installs it, not a skip. */
-export async function launchBrowser(): Promise<Browser> {
+export async function launchBrowser(opts: { args?: string[] } = {}): Promise<Browser> {
   if (!existsSync(CHROMIUM)) {
     throw new Error(
       `Chromium not found at ${CHROMIUM}: the browser tests drive Debian's Chromium. ` +
@@ -96,7 +97,7 @@ export async function launchBrowser(): Promise<Browser> {
   const context = await chromium.launchPersistentContext(userDataDir, {
     executablePath: CHROMIUM,
     headless: true,
-    args: [...CHROMIUM_ARGS, `--host-resolver-rules=MAP ${TEST_HOST} 127.0.0.1`],
+    args: [...CHROMIUM_ARGS, `--host-resolver-rules=MAP ${TEST_HOST} 127.0.0.1`, ...(opts.args ?? [])],
     locale: 'vi-VN',
     timezoneId: 'Asia/Ho_Chi_Minh',
     viewport: { width: 1280, height: 900 },
@@ -113,9 +114,21 @@ export async function launchBrowser(): Promise<Browser> {
   };
 }
 
-/** The app on a real port of the loopback interface; the base URL the browser opens (see TEST_HOST). */
-export async function serve(t: TestApp): Promise<string> {
-  await t.app.listen(0, '127.0.0.1');
+/**
+ * A port free on the loopback interface now: for an app whose PUBLIC_BASE_URL (absolute links it
+ * gives, such as photo URLs) must name the port it will listen on.
+ */
+export async function freePort(): Promise<number> {
+  const srv = createServer();
+  await new Promise<void>((resolve) => srv.listen(0, '127.0.0.1', resolve));
+  const { port } = srv.address() as AddressInfo;
+  await new Promise((resolve) => srv.close(resolve));
+  return port;
+}
+
+/** The app on a real port of the loopback interface (any free one by default); the base URL the browser opens (see TEST_HOST). */
+export async function serve(t: TestApp, onPort = 0): Promise<string> {
+  await t.app.listen(onPort, '127.0.0.1');
   const { port } = t.app.getHttpServer().address() as AddressInfo;
   return `http://${TEST_HOST}:${port}`;
 }
@@ -167,5 +180,62 @@ export async function waitForText(page: Page, selector: string, expected: string
     const shot = await screenshot(page, `failed-${selector.replace(/[^\w-]+/g, '_')}`).catch(() => 'none');
     const seen = await page.locator(selector).first().textContent({ timeout: 1000 }).catch(() => '(no such element)');
     throw new Error(`${selector} should contain ${JSON.stringify(expected)}; it shows ${JSON.stringify(seen)} (screenshot ${shot})`, { cause: e });
+  }
+}
+
+/** axe-core's browser build, read once (evaluated through the DevTools protocol, so the page's CSP does not apply). */
+let axeSource: string | undefined;
+const WCAG21_AA = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
+
+export interface AxeViolation {
+  id: string;
+  impact: string | null;
+  help: string;
+  targets: string[];
+}
+
+/**
+ * Runs axe-core with the WCAG 2.1 A and AA rules on the page as it is now; returns the violations
+ * (rule, impact, the elements) so that a failing test names them.
+ */
+export async function axeViolations(page: Page): Promise<AxeViolation[]> {
+  axeSource ??= readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+  if (!(await page.evaluate('typeof window.axe === "object"'))) await page.evaluate(axeSource);
+  return page.evaluate(async (tags) => {
+    const w = globalThis as unknown as {
+      axe: { run(ctx: unknown, opts: unknown): Promise<{ violations: Array<{ id: string; impact: string | null; help: string; nodes: Array<{ target: unknown[] }> }> }> };
+      document: unknown;
+    };
+    const r = await w.axe.run(w.document, { runOnly: { type: 'tag', values: tags }, resultTypes: ['violations'] });
+    return r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, targets: v.nodes.map((n) => n.target.map(String).join(' ')) }));
+  }, WCAG21_AA);
+}
+
+/** Fails with the violations listed (and a screenshot) unless axe-core finds none. */
+export async function expectAccessible(page: Page, name: string): Promise<void> {
+  const found = await axeViolations(page);
+  if (found.length) {
+    const shot = await screenshot(page, `a11y-${name}`).catch(() => 'none');
+    throw new Error(`axe-core (WCAG 2.1 AA) on ${name}: ${JSON.stringify(found, null, 2)} (screenshot ${shot})`);
+  }
+}
+
+/** A phone's screen (iPhone 12–15 in CSS pixels). */
+export const PHONE = { width: 390, height: 844 };
+
+/** How far the page scrolls sideways (0 at phone width), and what sticks out (wide tables scroll inside their box). */
+export const WIDER_THAN_SCREEN = `({
+  overflow: document.documentElement.scrollWidth - window.innerWidth,
+  offenders: [...document.querySelectorAll('body *')]
+    .filter((e) => e.getBoundingClientRect().right > window.innerWidth + 1 && !e.closest('.table-scroll') && !e.closest('.sr-only') && getComputedStyle(e).position !== 'fixed')
+    .map((e) => e.tagName.toLowerCase() + (e.id ? '#' + e.id : '') + (e.className ? '.' + String(e.className).split(' ').join('.') : '')),
+})`;
+
+/** Nothing on the page is wider than the screen (the page never scrolls sideways). */
+export async function expectFitsScreen(page: Page, name: string): Promise<void> {
+  const r = await page.evaluate<{ overflow: number; offenders: string[] }>(WIDER_THAN_SCREEN);
+  if (r.overflow !== 0 || r.offenders.length) {
+    const shot = await screenshot(page, `too-wide-${name}`).catch(() => 'none');
+    throw new Error(`${name} is wider than the screen by ${r.overflow}px: ${r.offenders.join(', ')} (screenshot ${shot})`);
   }
 }

@@ -4,7 +4,7 @@ import pngjs from 'pngjs';
 import type { Page } from 'playwright-core';
 import { createTestApp, type TestApp } from '../harness/app.js';
 import { buyer, createCooperative, createProduct } from '../harness/fixtures.js';
-import { type Browser, ensureWebBuild, launchBrowser, screenshot, serve, text, waitForText, watchProblems } from './browser.js';
+import { type Browser, ensureWebBuild, expectAccessible, launchBrowser, screenshot, serve, text, waitForText, watchProblems } from './browser.js';
 
 const jsQR = jsQrModule.default;
 const { PNG } = pngjs;
@@ -93,6 +93,7 @@ describe('storefront in Chromium (e2e)', () => {
     expect(await gridTitles(page, 2)).toEqual(['Cà phê Robusta rang xay Ea Kao', 'Mật ong hoa cà phê Ea Kao']);
     expect(page.url()).toContain('q=ca+phe');
     await screenshot(page, '01-catalog-search-ca-phe');
+    await expectAccessible(page, 'catalog');
 
     // Product page: stars, certificate, cooperative.
     await page.click('#product-grid a:text-is("Cà phê Robusta rang xay Ea Kao")');
@@ -114,6 +115,7 @@ describe('storefront in Chromium (e2e)', () => {
     await page.click('form.buy button[type=submit]');
     await waitForText(page, '#cart-count', '2');
     await screenshot(page, '02-product');
+    await expectAccessible(page, 'product');
 
     // Cart and checkout: client-side messages in Vietnamese first.
     await page.click('#cart-link');
@@ -129,6 +131,7 @@ describe('storefront in Chromium (e2e)', () => {
     await page.click('form.checkout button[type=submit]');
     expect(await text(page, '#buyer-phone-err')).toContain('Số điện thoại không hợp lệ');
     await screenshot(page, '03-checkout-client-errors');
+    await expectAccessible(page, 'cart-with-errors');
 
     const b = buyer() as { name: string; address: { provinceCode: string; communeCode: string; line: string } };
     await page.fill('#buyer-name', b.name);
@@ -177,6 +180,7 @@ describe('storefront in Chromium (e2e)', () => {
     await page.setViewportSize({ width: 390, height: 844 });
     expect(await page.evaluate('document.documentElement.scrollWidth - window.innerWidth')).toBe(0);
     await screenshot(page, '05-order-pending-phone');
+    await expectAccessible(page, 'order-pending');
 
     // The bank tells the platform about the transfer; the page notices by itself.
     await page.evaluate(() => ((globalThis as unknown as { __sameDocument: number }).__sameDocument = 42));
@@ -203,6 +207,7 @@ describe('storefront in Chromium (e2e)', () => {
     expect(await page.evaluate(() => (globalThis as unknown as { __sameDocument?: number }).__sameDocument)).toBe(42); // no reload
     expect(await page.isHidden('#payment')).toBe(true);
     await screenshot(page, '06-order-paid-phone');
+    await expectAccessible(page, 'order-paid');
     expect(problems).toEqual([]);
     await page.close();
   });
@@ -221,6 +226,7 @@ describe('storefront in Chromium (e2e)', () => {
     await waitForText(page, '#order-status', 'Hết hạn');
     expect(await page.isHidden('#payment')).toBe(true);
     await screenshot(page, '07-order-expired');
+    await expectAccessible(page, 'order-expired');
     expect(problems).toEqual([]);
     await page.close();
   });

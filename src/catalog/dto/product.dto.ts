@@ -25,9 +25,9 @@ import { PageQuery } from '../../common/pagination.js';
 import { isCalendarDate, OCOP_GROUPS, OCOP_LEVELS, OCOP_STARS, type OcopGroup, type OcopStars } from '../ocop.js';
 import { PRODUCT_SORTS, type ProductSort } from '../product-queries.js';
 
-export const MAX_IMAGES = 10;
-export const MAX_STOCK = 1_000_000_000;
-export const SKU_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._/-]{0,63}$/;
+import { MAX_IMAGES, MAX_STOCK, SKU_PATTERN, TEXT_LIMITS } from '../product-rules.js';
+
+export { MAX_IMAGES, MAX_STOCK, SKU_PATTERN };
 
 /** Trims and NFC-normalizes text (names typed on different keyboards compare equal); leaves other values to the validators. */
 const Text = () => Transform(({ value }) => (typeof value === 'string' ? value.normalize('NFC').trim() : value));
@@ -98,7 +98,7 @@ export class OcopInputDto {
   stars!: OcopStars;
 
   @ApiProperty({ example: '125/GCN-UBND', minLength: 1, maxLength: 100 })
-  @TextField(1, 100)
+  @TextField(...TEXT_LIMITS.certificateNo)
   certificateNo!: string;
 
   @ApiProperty({ example: '2025-06-15', format: 'date', description: 'date of the certification decision (not in the future)' })
@@ -121,7 +121,7 @@ export class OcopInputDto {
 
   @ApiPropertyOptional({ example: '1234/QĐ-UBND', maxLength: 100, description: 'number of the certification decision' })
   @IsOptional()
-  @TextField(1, 100)
+  @TextField(...TEXT_LIMITS.decisionNo)
   decisionNo?: string;
 }
 
@@ -135,12 +135,12 @@ export class CreateProductDto {
   cooperativeId?: string;
 
   @ApiProperty({ example: 'Cà phê Robusta rang xay Ea Tu', minLength: 2, maxLength: 200 })
-  @TextField(2, 200)
+  @TextField(...TEXT_LIMITS.name)
   name!: string;
 
   @ApiPropertyOptional({ example: 'Cà phê Robusta trồng ở Buôn Ma Thuột, rang mộc.', maxLength: 5000, default: '' })
   @IsOptional()
-  @TextField(0, 5000)
+  @TextField(...TEXT_LIMITS.description)
   description?: string;
 
   @ApiProperty({ example: 'CF-RB-500', description: 'unique per cooperative; 1–64 of A–Z a–z 0–9 . _ / - (starting with a letter or digit)' })
@@ -156,7 +156,7 @@ export class CreateProductDto {
   priceVnd!: number;
 
   @ApiProperty({ example: 'hộp 500g', minLength: 1, maxLength: 50 })
-  @TextField(1, 50)
+  @TextField(...TEXT_LIMITS.unit)
   unit!: string;
 
   @ApiPropertyOptional({ example: 120, minimum: 0, maximum: MAX_STOCK, default: 0 })
@@ -192,7 +192,7 @@ export class UpdateOcopDto {
 
   @ApiPropertyOptional({ maxLength: 100 })
   @Omittable()
-  @TextField(1, 100)
+  @TextField(...TEXT_LIMITS.certificateNo)
   certificateNo?: string;
 
   @ApiPropertyOptional({ format: 'date', description: 'changing it without expiresAt resets expiresAt to certifiedAt + 36 months' })
@@ -212,19 +212,19 @@ export class UpdateOcopDto {
 
   @ApiPropertyOptional({ maxLength: 100, nullable: true, type: String, description: 'null clears it' })
   @IsOptional()
-  @TextField(1, 100)
+  @TextField(...TEXT_LIMITS.decisionNo)
   decisionNo?: string | null;
 }
 
 export class UpdateProductDto {
   @ApiPropertyOptional({ minLength: 2, maxLength: 200 })
   @Omittable()
-  @TextField(2, 200)
+  @TextField(...TEXT_LIMITS.name)
   name?: string;
 
   @ApiPropertyOptional({ maxLength: 5000, nullable: true, type: String, description: 'null empties it' })
   @IsOptional()
-  @TextField(0, 5000)
+  @TextField(...TEXT_LIMITS.description)
   description?: string | null;
 
   @ApiPropertyOptional({ description: 'unique per cooperative' })
@@ -243,7 +243,7 @@ export class UpdateProductDto {
 
   @ApiPropertyOptional({ minLength: 1, maxLength: 50 })
   @Omittable()
-  @TextField(1, 50)
+  @TextField(...TEXT_LIMITS.unit)
   unit?: string;
 
   @ApiPropertyOptional({ minimum: 0, maximum: MAX_STOCK, description: 'sets the stock (checkout takes from it atomically)' })

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
-import { IsIn, IsOptional, IsString, Length, Matches, MaxLength, ValidateIf, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsOptional, IsString, IsUUID, Length, Matches, MaxLength, ValidateIf, ValidateNested } from 'class-validator';
 import { BankAccountDto, normalizePhone, Trim, VN_PHONE } from '../../common/dto.js';
 import { PageQuery } from '../../common/pagination.js';
 import { STALL_CATEGORIES, STALL_CODE, STALL_STATUSES } from '../stall.entity.js';
@@ -192,4 +192,24 @@ export class StallDto {
 export class StallPageDto {
   @ApiProperty({ type: [StallDto] }) items!: StallDto[];
   @ApiProperty({ nullable: true, type: String }) nextCursor!: string | null;
+}
+
+/** 200 ids keep the URL near 7.5 kB, well under the 16 kB request-header limit of Node. */
+export const MAX_CARD_STALLS = 200;
+
+export class QrCardsQuery {
+  @ApiPropertyOptional({
+    type: String,
+    example: '8a4c0b4e-1f7e-4a47-9a55-3b0f3c1d2e11,0f2d…',
+    description:
+      `only these stalls (comma-separated ids, or the parameter repeated; at most ${MAX_CARD_STALLS}). Each must be a stall of the market with a bank account. ` +
+      'Default: every active QR-enabled stall.',
+  })
+  @IsOptional()
+  @Transform(({ value }) => (typeof value === 'string' ? value.split(',') : Array.isArray(value) ? value.flatMap((v) => (typeof v === 'string' ? v.split(',') : [v])) : value))
+  @IsArray({ message: 'stallIds must be a comma-separated list of stall ids' })
+  @ArrayMinSize(1, { message: 'stallIds must name at least one stall' })
+  @ArrayMaxSize(MAX_CARD_STALLS, { message: `stallIds must name at most ${MAX_CARD_STALLS} stalls` })
+  @IsUUID('all', { each: true, message: 'stallIds must hold stall ids (UUIDs)' })
+  stallIds?: string[];
 }

@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { PageQuery } from '../../common/pagination.js';
 
 export class CreateRefundDto {
   @ApiPropertyOptional({ example: 185000, description: 'whole VND; default: everything refundable' })
@@ -25,4 +26,24 @@ export class RefundDto {
   @ApiProperty({ nullable: true, type: String }) stripeRefundId!: string | null;
   @ApiProperty({ enum: ['pending_payment', 'paid', 'processing', 'shipped', 'completed', 'expired', 'cancelled', 'refunded'] }) orderStatus!: string;
   @ApiProperty({ format: 'date-time' }) createdAt!: string;
+}
+
+export const REFUND_STATUSES = ['pending', 'succeeded', 'failed', 'owed'] as const;
+
+export class RefundListQuery extends PageQuery {
+  @ApiPropertyOptional({ enum: REFUND_STATUSES, description: 'owed: VietQR refunds the cooperative still has to pay back by bank transfer' })
+  @IsOptional()
+  @IsIn(REFUND_STATUSES, { message: `status must be one of ${REFUND_STATUSES.join(', ')}` })
+  status?: string;
+}
+
+export class CooperativeRefundDto extends RefundDto {
+  @ApiProperty({ example: 'DH261127-7K4M9P' }) orderCode!: string;
+  @ApiProperty({ example: 'Nguyễn Thị Lan', description: 'who is owed the money' }) buyerName!: string;
+  @ApiProperty({ example: '0987654321' }) buyerPhone!: string;
+}
+
+export class CooperativeRefundPageDto {
+  @ApiProperty({ type: [CooperativeRefundDto] }) items!: CooperativeRefundDto[];
+  @ApiProperty({ nullable: true, type: String }) nextCursor!: string | null;
 }

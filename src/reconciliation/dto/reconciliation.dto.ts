@@ -99,6 +99,46 @@ export class BankTransactionDto {
   @ApiProperty({ nullable: true, type: String, description: 'why a person must look at this transfer, else null' }) reviewReason!: string | null;
 }
 
+export const TRANSFER_OUTCOMES = ['pending', 'paid', 'underpaid', 'overpaid', 'late', 'stall_credit', 'unmatched', 'ignored', 'reversal'] as const;
+
+export class CooperativeTransferQuery extends PageQuery {
+  @ApiPropertyOptional({ enum: TRANSFER_OUTCOMES, description: 'only transfers with this outcome' })
+  @IsOptional()
+  @IsIn(TRANSFER_OUTCOMES, { message: `outcome must be one of ${TRANSFER_OUTCOMES.join(', ')}` })
+  outcome?: string;
+}
+
+export class CooperativeTransferDto extends BankTransactionDto {
+  @ApiProperty({ nullable: true, type: String, example: 'DH261127-7K4M9P', description: 'the order the transfer went to' }) orderCode!: string | null;
+}
+
+export class CooperativeTransferPageDto {
+  @ApiProperty({ type: [CooperativeTransferDto] }) items!: CooperativeTransferDto[];
+  @ApiProperty({ nullable: true, type: String }) nextCursor!: string | null;
+}
+
+export class LedgerLineDto {
+  @ApiProperty({ example: 'buyer_refunds_owed:6f1c…', description: 'the ledger account (see GET /cooperatives/:id/balance)' }) account!: string;
+  @ApiProperty({ example: 'buyer_refunds_owed', description: 'the account without its cooperative' }) accountKind!: string;
+  @ApiProperty({ example: 0 }) debitVnd!: number;
+  @ApiProperty({ example: 185000 }) creditVnd!: number;
+}
+
+export class LedgerJournalDto {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty({ enum: ['card_payment', 'card_refund', 'vietqr_overpayment', 'vietqr_late_payment', 'vietqr_refund_owed', 'manual_match_reversal'] }) kind!: string;
+  @ApiProperty({ example: 'refund', description: 'what the journal records (order, refund, bank_transaction…)' }) sourceType!: string;
+  @ApiProperty() sourceId!: string;
+  @ApiProperty({ nullable: true, type: String }) memo!: string | null;
+  @ApiProperty({ format: 'date-time' }) createdAt!: string;
+  @ApiProperty({ type: [LedgerLineDto], description: 'every line of the journal (debits equal credits)' }) lines!: LedgerLineDto[];
+}
+
+export class LedgerJournalPageDto {
+  @ApiProperty({ type: [LedgerJournalDto] }) items!: LedgerJournalDto[];
+  @ApiProperty({ nullable: true, type: String }) nextCursor!: string | null;
+}
+
 export class BankTransactionPageDto {
   @ApiProperty({ type: [BankTransactionDto] }) items!: BankTransactionDto[];
   @ApiProperty({ nullable: true, type: String }) nextCursor!: string | null;

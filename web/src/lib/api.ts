@@ -49,8 +49,11 @@ export async function apiResponse(path: string, opts: ApiOptions = {}): Promise<
   return res;
 }
 
+/** The JSON answer; `undefined` for an answer without a body (204 No Content). */
 export async function api<T>(path: string, opts: ApiOptions = {}): Promise<T> {
-  return (await apiResponse(path, opts)).json() as Promise<T>;
+  const res = await apiResponse(path, opts);
+  if (res.status === 204) return undefined as T;
+  return res.json() as Promise<T>;
 }
 
 /** A query string from the defined, non-empty values. */

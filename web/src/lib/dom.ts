@@ -46,15 +46,17 @@ export function nextId(prefix: string): string {
   return `${prefix}-${uid}`;
 }
 
+export type Control = HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement;
+
 /** A labelled form control with its error line (aria-describedby, aria-invalid). */
-export interface Field<T extends HTMLInputElement | HTMLSelectElement> {
+export interface Field<T extends Control = Control> {
   wrap: HTMLElement;
   control: T;
   error: HTMLElement;
   setError(msg: string | null, detail?: string): void;
 }
 
-export function field<T extends HTMLInputElement | HTMLSelectElement>(label: string, control: T, hint?: string): Field<T> {
+export function field<T extends Control>(label: string, control: T, hint?: string): Field<T> {
   const id = control.id || nextId('f');
   control.id = id;
   const errId = `${id}-err`;

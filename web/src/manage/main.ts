@@ -5,13 +5,18 @@ import { api, ApiError, qs } from '../lib/api.js';
 import { byId, type Child, fill, h } from '../lib/dom.js';
 import { download } from '../lib/download.js';
 import { addDays, calendarDate, count, money, percent, vnDay } from '../lib/format.js';
+import { table } from '../lib/table.js';
+import { authedCaller, keySession } from '../lib/session.js';
+import { signInForm as managerSignIn } from '../lib/sign-in.js';
 import { errorBox, errorText, toast } from '../lib/ui.js';
+import { cashCsvSection } from './cash-csv.js';
+import type { Office } from './office.js';
+import { stallsSection } from './stalls.js';
 import { categoryChart, periodLabel, seriesChart, shownCategories } from './charts.js';
-import type { Market, MarketStats, Stall } from './types.js';
+import type { Market, MarketStats } from './types.js';
 
 /** The manager's API key lives in sessionStorage: gone when the tab closes, never in a URL or cookie. */
-const KEY_STORE = 'ocop.managerKey.v1';
-const STALL_PAGE = 100;
+const session = keySession('ocop.managerKey.v1');
 
 const GRANULARITIES: Array<[MarketStats['granularity'], string]> = [
   ['day', 'Theo ngày'],
@@ -19,8 +24,7 @@ const GRANULARITIES: Array<[MarketStats['granularity'], string]> = [
   ['month', 'Theo tháng'],
 ];
 
-const getKey = () => sessionStorage.getItem(KEY_STORE);
-const auth = (): Record<string, string> => ({ Authorization: `Bearer ${getKey() ?? ''}` });
+const auth = session.auth;
 
 function marketIdFromPath(): string | null {
   const m = /^\/manage\/markets\/([^/]+)\/?$/.exec(location.pathname);
@@ -34,7 +38,7 @@ function accountNav(signedIn: boolean): void {
 }
 
 function signOut(message?: string): void {
-  sessionStorage.removeItem(KEY_STORE);
+  session.clear();
   void start(message);
 }
 
@@ -53,7 +57,7 @@ async function start(notice?: string): Promise<void> {
     return;
   }
   document.title = `${market.name} – Bảng điều khiển chợ 4.0`;
-  if (!getKey()) {
+  if (!session.key()) {
     accountNav(false);
     signInForm(main, market, notice);
     return;
@@ -70,49 +74,25 @@ function place(m: Market): string {
 }
 
 function signInForm(main: HTMLElement, market: Market, notice?: string): void {
-  const input = h('input', { type: 'password', id: 'api-key', name: 'apiKey', autocomplete: 'off', spellcheck: 'false', required: true, 'aria-describedby': 'api-key-hint api-key-err' });
-  const err = h('p', { class: 'field-error', id: 'api-key-err', hidden: true });
-  const submit = h('button', { type: 'submit', class: 'btn btn-primary' }, 'Đăng nhập');
-  const form = h(
-    'form',
-    { class: 'panel sign-in', 'aria-labelledby': 'sign-in-h', novalidate: true },
-    h('h2', { id: 'sign-in-h' }, 'Đăng nhập ban quản lý chợ'),
-    notice ? h('p', { class: 'alert alert-info', role: 'status' }, notice) : null,
-    h('div', { class: 'field' },
-      h('label', { for: 'api-key' }, 'Khóa API quản lý chợ'),
-      h('p', { class: 'hint', id: 'api-key-hint' }, 'Khóa bắt đầu bằng ocop_sk_…, do quản trị viên cấp cho chợ này. Khóa chỉ được giữ trong thẻ trình duyệt này và bị xóa khi đóng thẻ.'),
-      input,
-      err,
-    ),
-    submit,
-  );
-  const fail = (msg: string) => {
-    err.textContent = msg;
-    err.hidden = false;
-    input.setAttribute('aria-invalid', 'true');
-    input.focus();
-  };
-  form.addEventListener('submit', async (e) => {
-    e.preventDefault();
-    const key = input.value.trim();
-    if (!key) return fail('Vui lòng nhập khóa API.');
-    if (!/^ocop_sk_\S+$/.test(key)) return fail('Khóa API phải bắt đầu bằng ocop_sk_.');
-    submit.disabled = true;
-    try {
+  fill(
+    main,
+    h('h1', null, market.name),
+    h('p', { class: 'muted' }, place(market)),
+    managerSignIn({
+      title: 'Đăng nhập ban quản lý chợ',
+      label: 'Khóa API quản lý chợ',
+      hint: 'Khóa bắt đầu bằng ocop_sk_…, do quản trị viên cấp cho chợ này. Khóa chỉ được giữ trong thẻ trình duyệt này và bị xóa khi đóng thẻ.',
+      notice,
+      forbidden: 'Khóa này không có quyền quản lý chợ này.',
       // Any call that needs the key tells whether it works for this market.
-      await api(`/markets/${encodeURIComponent(market.id)}/stalls${qs({ limit: 1 })}`, { headers: { Authorization: `Bearer ${key}` } });
-      sessionStorage.setItem(KEY_STORE, key);
-      accountNav(true);
-      await dashboard(main, market);
-    } catch (ex) {
-      submit.disabled = false;
-      if (ex instanceof ApiError && ex.status === 401) fail('Khóa không hợp lệ hoặc đã bị thu hồi.');
-      else if (ex instanceof ApiError && ex.status === 403) fail('Khóa này không có quyền quản lý chợ này.');
-      else fail(errorText(ex));
-    }
-  });
-  fill(main, h('h1', null, market.name), h('p', { class: 'muted' }, place(market)), form);
-  input.focus();
+      verify: (key) => api(`/markets/${encodeURIComponent(market.id)}/stalls${qs({ limit: 1 })}`, { headers: { Authorization: `Bearer ${key}` } }).then(() => undefined),
+      done: async (key) => {
+        session.save(key);
+        accountNav(true);
+        await dashboard(main, market);
+      },
+    }),
+  );
 }
 
 interface Period {
@@ -201,15 +181,22 @@ async function dashboard(main: HTMLElement, market: Market): Promise<void> {
   );
 
   const content = h('div', { id: 'stats', 'aria-live': 'polite', 'aria-busy': 'true' });
-  const stallsBox = h('section', { class: 'panel', 'aria-labelledby': 'stalls-h' }, h('h2', { id: 'stalls-h' }, 'Danh sách quầy'));
+  const stallsBox = h('section', { class: 'panel', id: 'stalls', 'aria-labelledby': 'stalls-h' });
+  const cashBox = h('section', { class: 'panel', id: 'cash-sales', 'aria-labelledby': 'cash-h' });
   fill(
     main,
     h('h1', null, market.name),
     h('p', { class: 'muted' }, place(market)),
-    form,
-    tools,
-    content,
+    h('nav', { class: 'section-nav', 'aria-label': 'Các mục của trang' },
+      h('ul', null,
+        h('li', null, h('a', { href: '#stats-top' }, 'Số liệu')),
+        h('li', null, h('a', { href: '#stalls' }, 'Quầy hàng')),
+        h('li', null, h('a', { href: '#cash-sales' }, 'Giao dịch tiền mặt')),
+      ),
+    ),
+    h('div', { id: 'stats-top', tabindex: -1 }, form, tools, content),
     stallsBox,
+    cashBox,
   );
 
   const load = async () => {
@@ -249,7 +236,13 @@ async function dashboard(main: HTMLElement, market: Market): Promise<void> {
     void load();
   });
 
-  await Promise.all([load(), loadStalls(stallsBox, market)]);
+  const office: Office = {
+    market,
+    auth,
+    call: authedCaller(session, signOut),
+    statsChanged: () => void load(),
+  };
+  await Promise.all([load(), stallsSection(stallsBox, office), cashCsvSection(cashBox, office)]);
 }
 
 /** The first day of the month `n` months before the month of `day`. */
@@ -262,16 +255,6 @@ function card(key: string, label: string, value: string, sub: Child): HTMLElemen
     h('p', { class: 'stat-label' }, label),
     h('p', { class: 'stat-value' }, value),
     h('p', { class: 'stat-sub' }, sub),
-  );
-}
-
-function table(caption: string, head: string[], rows: Child[][], numeric: number[] = []): HTMLElement {
-  return h('div', { class: 'table-scroll' },
-    h('table', { class: 'table' },
-      h('caption', { class: 'sr-only' }, caption),
-      h('thead', null, h('tr', null, ...head.map((c, i) => h('th', { scope: 'col', class: numeric.includes(i) ? 'num' : null }, c)))),
-      h('tbody', null, ...rows.map((r) => h('tr', null, ...r.map((c, i) => h('td', { class: numeric.includes(i) ? 'num' : null }, c))))),
-    ),
   );
 }
 
@@ -329,51 +312,6 @@ function renderStats(content: HTMLElement, s: MarketStats): Chart[] {
   );
   // Charts are drawn once the canvases are in the page (they size to their box).
   return [seriesChart(seriesCanvas, s), categoryChart(catCanvas, s)];
-}
-
-async function loadStalls(box: HTMLElement, market: Market): Promise<void> {
-  const body = h('tbody');
-  const more = h('button', { type: 'button', class: 'btn', hidden: true }, 'Xem thêm quầy');
-  const status = h('p', { class: 'muted' }, 'Đang tải…');
-  box.append(
-    status,
-    h('div', { class: 'table-scroll' },
-      h('table', { class: 'table', id: 'stall-list' },
-        h('caption', { class: 'sr-only' }, 'Danh sách quầy'),
-        h('thead', null, h('tr', null, ...['Mã quầy', 'Người bán', 'Điện thoại', 'Ngành hàng', 'Tài khoản nhận tiền', 'Trạng thái', 'Mã QR'].map((c) => h('th', { scope: 'col' }, c)))),
-        body,
-      ),
-    ),
-    more,
-  );
-  let cursor: string | null = null;
-  let shown = 0;
-  const page = async () => {
-    try {
-      const r = await api<{ items: Stall[]; nextCursor: string | null }>(`/markets/${encodeURIComponent(market.id)}/stalls${qs({ limit: STALL_PAGE, cursor })}`, { headers: auth() });
-      for (const x of r.items) {
-        body.append(
-          h('tr', null,
-            h('td', null, h('strong', null, x.code)),
-            h('td', null, x.vendorName),
-            h('td', null, x.vendorPhone ?? '—'),
-            h('td', null, x.categoryLabel),
-            h('td', null, x.bankAccount ? `${x.bankAccount.bankName} · ${x.bankAccount.accountNumber}` : h('span', { class: 'muted' }, 'Chưa có (không có mã QR)')),
-            h('td', null, x.status === 'active' ? 'Đang hoạt động' : 'Tạm nghỉ'),
-            h('td', null, x.qrEnabled ? h('a', { href: `/stalls/${encodeURIComponent(x.id)}/qr.png`, target: '_blank', rel: 'noopener' }, 'Xem mã', h('span', { class: 'sr-only' }, ` quầy ${x.code}`)) : '—'),
-          ),
-        );
-      }
-      shown += r.items.length;
-      cursor = r.nextCursor;
-      more.hidden = !cursor;
-      status.textContent = shown ? `${count(shown)}${cursor ? '+' : ''} quầy` : 'Chợ chưa có quầy nào.';
-    } catch (e) {
-      status.replaceWith(errorBox(errorText(e)));
-    }
-  };
-  more.addEventListener('click', () => void page());
-  await page();
 }
 
 void start();

@@ -63,7 +63,7 @@ export interface Stall {
   vendorPhone: string | null;
   category: string;
   categoryLabel: string;
-  bankAccount: { bankName: string; accountNumber: string; accountName: string } | null;
+  bankAccount: { bankBin: string; bankName: string; accountNumber: string; accountName: string } | null;
   qrEnabled: boolean;
   status: string;
 }

@@ -1,12 +1,11 @@
 import { api, ApiError, type FieldProblem, randomKey } from '../lib/api.js';
 import { type Field, field, fill, h } from '../lib/dom.js';
 import { money } from '../lib/format.js';
+import { VN_PHONE } from '../lib/phone.js';
 import { errorText, titled } from '../lib/ui.js';
 import { type CartLine, cart, orders } from './store.js';
 import type { CheckoutResponse, Commune, Product, Province } from './types.js';
 
-/** The server's phone rule (src/common/dto.ts VN_PHONE), after removing spaces, dots, dashes, brackets. */
-const VN_PHONE = /^(?:\+84|0)(?:[35789]\d{8}|2\d{9})$/;
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 type FieldName = 'name' | 'phone' | 'email' | 'province' | 'commune' | 'line';

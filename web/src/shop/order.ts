@@ -1,6 +1,8 @@
 import { api, apiResponse, ApiError } from '../lib/api.js';
 import { fill, h } from '../lib/dom.js';
 import { countdown, dateTimeVn, money } from '../lib/format.js';
+import { placeName } from '../lib/places.js';
+import { scrollRegion } from '../lib/table.js';
 import { errorBox, errorText, titled, toast } from '../lib/ui.js';
 import { ORDER_STATUS, PAID_STATUSES } from './labels.js';
 import { orders } from './store.js';
@@ -106,7 +108,7 @@ export async function orderPage(main: HTMLElement, id: string): Promise<void> {
       : null,
     h('section', { class: 'panel', 'aria-labelledby': 'items-h' },
       h('h2', { id: 'items-h' }, 'Sản phẩm'),
-      h('div', { class: 'table-scroll' },
+      scrollRegion('Sản phẩm trong đơn',
         h('table', { class: 'table' },
           h('thead', null, h('tr', null, h('th', { scope: 'col' }, 'Sản phẩm'), h('th', { scope: 'col', class: 'num' }, 'Đơn giá'), h('th', { scope: 'col', class: 'num' }, 'SL'), h('th', { scope: 'col', class: 'num' }, 'Thành tiền'))),
           h('tbody', null, ...order.items.map((i) => h('tr', null, h('td', null, i.name, h('span', { class: 'muted' }, ` (${i.unit})`)), h('td', { class: 'num' }, money(i.priceVnd)), h('td', { class: 'num' }, i.qty), h('td', { class: 'num' }, money(i.lineTotalVnd))))),
@@ -196,21 +198,6 @@ export async function orderPage(main: HTMLElement, id: string): Promise<void> {
     if (!document.hidden && !FINAL.has(order.status)) void poll();
   });
   schedule();
-}
-
-/** "Phường Buôn Ma Thuột, Tỉnh Đắk Lắk" from the reference data (best effort). */
-async function placeName(provinceCode: string, communeCode: string): Promise<string | null> {
-  try {
-    const [provinces, communes] = await Promise.all([
-      api<{ items: Province[] }>('/regions/provinces'),
-      api<{ items: Commune[] }>(`/regions/provinces/${encodeURIComponent(provinceCode)}/communes`),
-    ]);
-    const p = provinces.items.find((x) => x.code === provinceCode);
-    const c = communes.items.find((x) => x.code === communeCode);
-    return p && c ? `${c.fullName}, ${p.fullName}` : null;
-  } catch {
-    return null;
-  }
 }
 
 /** The QR image, fetched with the token header and shown as a data: URL (no token in any URL). */

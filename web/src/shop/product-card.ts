@@ -3,7 +3,7 @@ import { h } from '../lib/dom.js';
 import { toast } from '../lib/ui.js';
 import { OCOP_GROUPS, OCOP_LEVELS, starText } from './labels.js';
 import { cart } from './store.js';
-import type { Product } from './types.js';
+import type { Photo, Product } from './types.js';
 
 export function stars(n: number, level?: string): HTMLElement {
   const s = starText(n);
@@ -16,12 +16,47 @@ export function stars(n: number, level?: string): HTMLElement {
   );
 }
 
-/** The picture, or a tinted block with the OCOP group when the product has none (or it fails to load offline). */
+/** Sizes the server makes of every photo (SPEC "Catalog": photos), smallest first. */
+const PHOTO_WIDTHS = ['320', '640', '1280'];
+
+/**
+ * A photo as a responsive image: the browser picks from the three widths (srcset) for the slot
+ * (`sizes`), loads it only when near the screen, and knows its aspect ratio before it arrives
+ * (width/height), so nothing below it jumps.
+ */
+export function photoImg(photo: Photo, alt: string, sizes: string, lazy = true): HTMLImageElement {
+  const w = photo.width ?? 1280;
+  const hgt = photo.height ?? Math.round((w * 3) / 4);
+  // A narrow original is never upscaled: several size names may share one file (listed once).
+  const files = new Map<string, number>();
+  for (const name of PHOTO_WIDTHS) if (photo.sizes[name] && !files.has(photo.sizes[name])) files.set(photo.sizes[name], Math.min(Number(name), w));
+  return h('img', {
+    src: photo.sizes['640'] ?? [...files.keys()].pop(),
+    srcset: [...files].map(([url, width]) => `${url} ${width}w`).join(', '),
+    sizes,
+    width: w,
+    height: hgt,
+    alt,
+    loading: lazy ? 'lazy' : null,
+    decoding: 'async',
+  });
+}
+
+/**
+ * The first photo, or a tinted block with the OCOP group when the product has none (or the
+ * picture fails to load, e.g. offline). `big`: the product page's picture.
+ */
 export function thumb(p: Product, big = false): HTMLElement {
   const box = h('div', { class: `thumb thumb-${p.ocop.group}${big ? ' thumb-big' : ''}` }, h('span', { class: 'thumb-label' }, OCOP_GROUPS[p.ocop.group] ?? p.ocop.group));
-  const src = p.images[0];
-  if (src) {
-    const img = h('img', { src, alt: p.name, loading: 'lazy', referrerpolicy: 'no-referrer' });
+  const photo = p.photos?.[0];
+  let img: HTMLImageElement | null = null;
+  if (photo) {
+    // Cards: two columns on a phone, up to four on a wide screen; the product page: 40% of the row.
+    img = photoImg(photo, p.name, big ? '(max-width: 720px) 100vw, 450px' : '(max-width: 720px) 50vw, 280px', !big);
+  } else if (p.images[0]) {
+    img = h('img', { src: p.images[0], alt: p.name, loading: big ? null : 'lazy', referrerpolicy: 'no-referrer' });
+  }
+  if (img) {
     img.addEventListener('error', () => img.remove());
     box.append(img);
   }

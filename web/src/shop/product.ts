@@ -3,7 +3,7 @@ import { fill, h } from '../lib/dom.js';
 import { calendarDate, count, money } from '../lib/format.js';
 import { errorBox, errorText, titled } from '../lib/ui.js';
 import { OCOP_GROUPS, OCOP_LEVELS } from './labels.js';
-import { addToCart, stars, thumb } from './product-card.js';
+import { addToCart, photoImg, stars, thumb } from './product-card.js';
 import type { Product } from './types.js';
 
 /** `/p/:id`: a product with its OCOP certificate and its cooperative. */
@@ -45,7 +45,7 @@ export async function productPage(main: HTMLElement, id: string): Promise<void> 
     main,
     h('p', { class: 'crumbs' }, h('a', { href: '/' }, '← Tất cả sản phẩm')),
     h('article', { class: 'product' },
-      thumb(p, true),
+      gallery(p),
       h('div', { class: 'product-info' },
         h('h1', null, p.name),
         stars(c.stars, c.level),
@@ -76,4 +76,26 @@ export async function productPage(main: HTMLElement, id: string): Promise<void> 
       ),
     ),
   );
+}
+
+const BIG_SIZES = '(max-width: 720px) 100vw, 450px';
+
+/** The first photo big; with several, a row of small ones (buttons) that show each in its place. */
+function gallery(p: Product): HTMLElement {
+  const photos = p.photos ?? [];
+  const main = thumb(p, true);
+  if (photos.length < 2) return main;
+  const buttons = photos.map((ph, i) =>
+    h('button', {
+      type: 'button',
+      class: 'gallery-thumb',
+      'aria-pressed': i === 0 ? 'true' : 'false',
+      onclick: () => {
+        main.querySelector('img')?.remove();
+        main.append(photoImg(ph, i === 0 ? p.name : `${p.name} – ảnh ${i + 1}`, BIG_SIZES, false));
+        for (const [k, b] of buttons.entries()) b.setAttribute('aria-pressed', k === i ? 'true' : 'false');
+      },
+    }, photoImg(ph, '', '80px'), h('span', { class: 'sr-only' }, `Xem ảnh ${i + 1}`)),
+  );
+  return h('div', { class: 'gallery' }, main, h('ul', { class: 'gallery-strip', 'aria-label': 'Ảnh sản phẩm' }, ...buttons.map((b) => h('li', null, b))));
 }

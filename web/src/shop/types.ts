@@ -1,4 +1,14 @@
 /** The API shapes the storefront reads (see the OpenAPI document at /docs). */
+
+/** A processed photo: WebP at 320, 640 and 1280 px wide (SPEC "Catalog": photos). */
+export interface Photo {
+  id: string;
+  sizes: Record<string, string>;
+  /** Pixel size of the largest rendition, when the server gives it (the aspect ratio of every size). */
+  width?: number;
+  height?: number;
+}
+
 export interface Product {
   id: string;
   cooperativeId: string;
@@ -9,6 +19,8 @@ export interface Product {
   unit: string;
   stockQty: number;
   images: string[];
+  /** Ready photos in order (absent on servers without the photo API). */
+  photos?: Photo[];
   ocop: { group: string; stars: number; level: string; certificateNo: string; decisionNo: string | null; certifiedAt: string; expiresAt: string };
   status: string;
   purchasable: boolean;
