@@ -20,6 +20,20 @@ export function stars(n: number, level?: string): HTMLElement {
 const PHOTO_WIDTHS = ['320', '640', '1280'];
 
 /**
+ * The app's own photo files (`/media/photos/…`) are loaded from the origin the page came from: the
+ * API writes absolute URLs on PUBLIC_BASE_URL, which a phone on a market's network (the app opened
+ * at a LAN address) cannot reach when it is localhost. Object-storage URLs are kept as they are.
+ */
+export function photoUrl(url: string): string {
+  try {
+    const u = new URL(url, location.href);
+    return u.pathname.startsWith('/media/photos/') ? u.pathname : url;
+  } catch {
+    return url;
+  }
+}
+
+/**
  * A photo as a responsive image: the browser picks from the three widths (srcset) for the slot
  * (`sizes`), loads it only when near the screen, and knows its aspect ratio before it arrives
  * (width/height), so nothing below it jumps.
@@ -29,9 +43,12 @@ export function photoImg(photo: Photo, alt: string, sizes: string, lazy = true):
   const hgt = photo.height ?? Math.round((w * 3) / 4);
   // A narrow original is never upscaled: several size names may share one file (listed once).
   const files = new Map<string, number>();
-  for (const name of PHOTO_WIDTHS) if (photo.sizes[name] && !files.has(photo.sizes[name])) files.set(photo.sizes[name], Math.min(Number(name), w));
+  for (const name of PHOTO_WIDTHS) {
+    const url = photo.sizes[name] ? photoUrl(photo.sizes[name]) : undefined;
+    if (url && !files.has(url)) files.set(url, Math.min(Number(name), w));
+  }
   return h('img', {
-    src: photo.sizes['640'] ?? [...files.keys()].pop(),
+    src: photo.sizes['640'] ? photoUrl(photo.sizes['640']) : [...files.keys()].pop(),
     srcset: [...files].map(([url, width]) => `${url} ${width}w`).join(', '),
     sizes,
     width: w,
