@@ -4,9 +4,13 @@ import PgBoss from 'pg-boss';
 import type { Pool } from 'pg';
 import type { DataSource, EntityManager } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
+import { runWorkerLoop } from './worker-loop.js';
 
 /** The schema the migration 1764979200000-JobQueue created (pg-boss runs with migrate: false). */
 export const JOBS_SCHEMA = 'pgboss';
+
+/** How often an idle worker looks for jobs (wake() cuts it short in this process). */
+const POLL_MS = 2000;
 
 /** Namespace of the advisory locks that mark work as being done by a live process (see lease()). */
 const LEASE_NAMESPACE = 7710100;
@@ -51,7 +55,9 @@ export interface QueueDefinition<T extends object> {
 export class JobsService implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly log = new Logger(JobsService.name);
   private readonly queues = new Map<string, QueueDefinition<object>>();
-  private readonly workerIds = new Map<string, string>();
+  /** Wakes a queue's worker loop out of its idle wait (wake()). */
+  private readonly wakers = new Map<string, () => void>();
+  private readonly loops = new Set<Promise<void>>();
   private readonly abort = new AbortController();
   private boss?: PgBoss;
   private sweepTimer?: NodeJS.Timeout;
@@ -110,25 +116,51 @@ export class JobsService implements OnApplicationBootstrap, OnModuleDestroy {
       expireInSeconds: q.expireInSeconds ?? 4 * 3600,
     });
     if (!this.config.backgroundJobs) return;
-    const id = await boss.work<object>(q.name, { pollingIntervalSeconds: 2, batchSize: 1 }, async ([job]) => {
-      try {
-        await q.handler(job.data, { id: job.id, signal: this.abort.signal });
-      } finally {
-        // pg-boss 10 waits out the polling interval even after a job: jobs come in bursts (photos
-        // from a phone, the demo seed), so look for the next one at once.
-        this.wake(q.name);
-      }
+    const loop = this.work(boss, q).finally(() => this.loops.delete(loop));
+    this.loops.add(loop);
+  }
+
+  /** The worker of one queue (src/jobs/worker-loop.ts). */
+  private work(boss: PgBoss, q: QueueDefinition<object>): Promise<void> {
+    const signal = this.abort.signal;
+    return runWorkerLoop<PgBoss.Job<object>>({
+      queue: q.name,
+      calls: {
+        fetch: async () => (await boss.fetch<object>(q.name, { batchSize: 1 }))[0],
+        complete: (id) => boss.complete(q.name, id),
+        fail: (id, error) => boss.fail(q.name, id, error),
+      },
+      run: (job) => q.handler(job.data, { id: job.id, signal }),
+      idle: (ms) => this.idle(q.name, ms),
+      signal,
+      warn: (m) => this.log.warn(m),
+      pollMs: POLL_MS,
     });
-    this.workerIds.set(q.name, id);
+  }
+
+  /** Waits `ms`, or less when wake() is called for the queue or the instance shuts down. */
+  private idle(queue: string, ms: number): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.abort.signal.removeEventListener('abort', done);
+        if (this.wakers.get(queue) === done) this.wakers.delete(queue);
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      this.wakers.set(queue, done);
+      this.abort.signal.addEventListener('abort', done);
+    });
   }
 
   async onModuleDestroy(): Promise<void> {
     if (this.sweepTimer) clearInterval(this.sweepTimer);
     this.abort.abort();
     await this.sweeping;
-    // Active jobs see the abort signal and stop at their next safe point; what is still running
-    // after the timeout is marked failed and retried (its lease ends with this process's connections).
-    await this.boss?.stop({ graceful: true, wait: true, close: false, timeout: 30_000 });
+    // Running jobs see the abort signal and stop at their next safe point (an import between two
+    // batches); one still running after 30 s is left to its lease and the recovery sweep.
+    await Promise.race([Promise.allSettled([...this.loops]), new Promise((r) => setTimeout(r, 30_000).unref())]);
+    await this.boss?.stop({ graceful: true, wait: true, close: false, timeout: 5_000 }).catch(() => undefined);
   }
 
   /**
@@ -152,8 +184,7 @@ export class JobsService implements OnApplicationBootstrap, OnModuleDestroy {
 
   /** Tells this instance's worker of `queue` to fetch now (no-op where background work is off). */
   wake(queue: string): void {
-    const id = this.workerIds.get(queue);
-    if (id && this.boss) this.boss.notifyWorker(id);
+    this.wakers.get(queue)?.();
   }
 
   /**

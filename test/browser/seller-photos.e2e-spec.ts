@@ -2,7 +2,7 @@ import pngjs from 'pngjs';
 import { bearer, createTestApp, type TestApp } from '../harness/app.js';
 import { createCooperative, type CreatedCooperative } from '../harness/fixtures.js';
 import { fillProductForm, sellerSignIn } from './seller-pages.js';
-import { type Browser, ensureWebBuild, expectAccessible, expectFitsScreen, freePort, launchBrowser, PHONE, screenshot, serve, TEST_HOST, waitForText, watchProblems } from './browser.js';
+import { type Browser, ensureWebBuild, expectAccessible, expectFitsScreen, freePort, launchBrowser, PHONE, screenshot, serve, waitForText, watchProblems } from './browser.js';
 
 const { PNG } = pngjs;
 
