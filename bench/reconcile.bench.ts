@@ -13,9 +13,11 @@
  *    credited account), plus the order status update; COMMIT.
  * 3. The real path, on copy 2, in this process: the app (createApp, log level silent) and its
  *    StatementImportService.start(admin, spooled file, { wait: true }) — the same call
- *    POST /reconciliation/statements?wait=true makes after multer has spooled the upload: sha256 +
- *    validate pass over the whole file, then batches of 1,000 lines through
- *    BankTransactionsService.ingest, each stored and matched in one transaction. Peak RSS of this
+ *    POST /reconciliation/statements?wait=true makes once the multipart upload is spooled: sha256 +
+ *    validate pass over the whole file, the file kept in the database (statement_files) with the
+ *    import row and its job, then the job (this process runs background jobs) reads it back and
+ *    stores and matches it in batches of 1,000 lines through BankTransactionsService.ingest, each
+ *    in one transaction. Peak RSS of this
  *    process over the import: the kernel's high-water mark (VmHWM, reset first) and samples of
  *    process.memoryUsage.rss().
  * 4. Both outcomes are verified: paid orders = paying lines, exactly the expected orders, amounts
@@ -222,7 +224,7 @@ async function main(): Promise<void> {
     app = await createApp({ config, databaseUrl: appUrl });
     await app.init();
     const imports = app.get(StatementImportService);
-    const spool = join(work, 'upload-spool.csv'); // what multer leaves for the controller; the service removes it
+    const spool = join(work, 'upload-spool.csv'); // what the multipart upload leaves for the service, which removes it
     copyFileSync(file, spool);
     const size = statSync(spool).size;
     const watch = new pg.Pool({ connectionString: appUrl, max: 1 });
