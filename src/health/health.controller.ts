@@ -5,6 +5,14 @@ import type { FastifyReply } from 'fastify';
 import { Public } from '../auth/decorators.js';
 import { MetricsService } from './metrics.service.js';
 
+/** @nestjs/terminus's answer: `{ status, info, error, details }`, each check by name. */
+const CHECKS = { type: 'object', additionalProperties: { type: 'object', properties: { status: { type: 'string', enum: ['up', 'down'] } }, required: ['status'] } };
+const READINESS = {
+  type: 'object',
+  required: ['status'],
+  properties: { status: { type: 'string', enum: ['ok', 'error', 'shutting_down'] }, info: CHECKS, error: CHECKS, details: CHECKS },
+};
+
 @ApiTags('operations')
 @Public()
 @Controller()
@@ -25,7 +33,8 @@ export class HealthController {
   @Get('health/ready')
   @HealthCheck()
   @ApiOperation({ summary: 'Readiness: the database answers' })
-  @ApiServiceUnavailableResponse({ description: 'database unreachable' })
+  @ApiOkResponse({ description: 'the database answers', schema: READINESS })
+  @ApiServiceUnavailableResponse({ description: 'database unreachable', schema: READINESS })
   ready() {
     return this.health.check([() => this.db.pingCheck('database', { timeout: 2000 })]);
   }

@@ -1,9 +1,10 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { IsInt, IsString, Max, MaxLength, Min } from 'class-validator';
+import { Optional } from '../../common/dto.js';
 
 export class CreateRefundDto {
   @ApiPropertyOptional({ example: 185000, description: 'whole VND; default: everything refundable' })
-  @IsOptional()
+  @Optional()
   @IsInt({ message: 'amountVnd must be a whole number of VND' })
   @Min(1)
   @Max(1_000_000_000_000)

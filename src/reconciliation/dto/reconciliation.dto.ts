@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsNotEmpty, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min } from 'class-validator';
+import { IsCalendarDay, Optional } from '../../common/dto.js';
 import { PageQuery } from '../../common/pagination.js';
 import { TEXT_ENCODINGS, type TextEncoding } from '../statements/text-stream.js';
 
@@ -10,7 +11,11 @@ import { TEXT_ENCODINGS, type TextEncoding } from '../statements/text-stream.js'
  * turn every delivery into a 400 it retries forever.
  */
 export class BankWebhookDto {
-  @ApiProperty({ example: 92704, description: 'the provider\'s transaction id (with gateway: the dedup key)' })
+  @ApiProperty({
+    oneOf: [{ type: 'integer' }, { type: 'string' }],
+    example: 92704,
+    description: 'the provider\'s transaction id (with gateway: the dedup key)',
+  })
   @IsNotEmpty()
   id!: number | string;
 
@@ -125,7 +130,7 @@ export class ManualMatchDto {
   orderId!: string;
 
   @ApiPropertyOptional({ example: 'Khách ghi sai nội dung chuyển khoản, đã xác nhận qua điện thoại' })
-  @IsOptional()
+  @Optional()
   @IsString()
   @MaxLength(500)
   reason?: string;
@@ -148,7 +153,7 @@ export class UnmatchedQuery extends PageQuery {
 
 export class ReportQuery {
   @ApiProperty({ example: '2026-11-27', description: 'business day (Asia/Ho_Chi_Minh)' })
-  @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'date must be YYYY-MM-DD' })
+  @IsCalendarDay({ message: 'date must be a calendar date written YYYY-MM-DD' })
   date!: string;
 
   @ApiPropertyOptional({ format: 'uuid', description: 'required for a cooperative key (its own id)' })
