@@ -176,6 +176,7 @@ export class ReconciliationController {
   @ApiProduces('application/json', 'text/csv')
   @ApiOkResponse({ type: ReportDto })
   @ApiInvalid()
+  @ApiMissing()
   async report(
     @Query() q: ReportQuery,
     @CurrentPrincipal() p: Principal,

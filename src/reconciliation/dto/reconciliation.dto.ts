@@ -180,12 +180,22 @@ export class ReportLineDto {
   @ApiProperty() reason!: string;
 }
 
+export class ReportOrdersDto {
+  @ApiProperty({ type: 'integer' }) orders!: number;
+  @ApiProperty({ type: 'integer' }) amountVnd!: number;
+}
+
+export class ReportTransfersDto {
+  @ApiProperty({ type: 'integer' }) transactions!: number;
+  @ApiProperty({ type: 'integer' }) amountVnd!: number;
+}
+
 export class ReportDto {
-  @ApiProperty() date!: string;
-  @ApiProperty({ nullable: true, type: String }) cooperativeId!: string | null;
-  @ApiProperty({ description: 'VietQR orders created that day: count and total' }) expected!: { orders: number; amountVnd: number };
-  @ApiProperty({ description: 'incoming transfers booked that day' }) received!: { transactions: number; amountVnd: number };
-  @ApiProperty({ description: 'of which applied to orders' }) matched!: { transactions: number; amountVnd: number };
+  @ApiProperty({ format: 'date' }) date!: string;
+  @ApiProperty({ nullable: true, type: String, format: 'uuid' }) cooperativeId!: string | null;
+  @ApiProperty({ type: ReportOrdersDto, description: 'VietQR orders created that day: count and total' }) expected!: ReportOrdersDto;
+  @ApiProperty({ type: ReportTransfersDto, description: 'incoming transfers booked that day' }) received!: ReportTransfersDto;
+  @ApiProperty({ type: ReportTransfersDto, description: 'of which applied to orders' }) matched!: ReportTransfersDto;
   @ApiProperty({ type: [ReportLineDto] }) discrepancies!: ReportLineDto[];
 }
 
