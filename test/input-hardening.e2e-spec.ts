@@ -166,6 +166,18 @@ describe('the class of bug', () => {
     expect(await count('bank_transactions')).toBe(0);
   });
 
+  it('found by the fuzzer: an item of a list that is not an object (a nested array) and a key that is the empty string are named', async () => {
+    const before = await count('orders');
+    const productId = await createProduct(t, coop.key);
+    for (const item of [[], [[]], 'x', 1, null]) {
+      const res = await t.http.post('/checkout').send({ buyer: buyer(), items: [{ productId, qty: 1 }, item], paymentMethod: 'vietqr' });
+      expect({ item, status: res.status, fields: fields(res).filter((f) => !f.startsWith('items.')) }).toEqual({ item, status: 400, fields: ['items'] });
+    }
+    expect(await count('orders')).toBe(before);
+    const empty = await t.http.post('/markets').set(bearer(t.adminKey)).send({ name: 'Chợ A', provinceCode: '66', communeCode: '24133', address: 'Đường A', '': 1 });
+    expect(empty.body.details).toEqual([{ field: '""', problem: 'is not an allowed field' }]);
+  });
+
   it('dates that are not calendar days are a 400 naming the parameter, not a database error', async () => {
     const cases: Array<[string, string, string]> = [
       [`/markets/${market.id}/transactions?from=2026-02-31`, market.key, 'from'],

@@ -22,8 +22,9 @@ export const Nullable = () => IsOptional();
 export const NestedObject = (cls: () => new () => object, message?: string) =>
   applyDecorators(IsObject(message ? { message } : undefined), ValidateNested(), Type(cls));
 
-/** An array of nested objects validated as `cls`. */
-export const NestedArray = (cls: () => new () => object) => applyDecorators(IsArray(), ValidateNested({ each: true }), Type(cls));
+/** An array of nested objects validated as `cls` (an item that is not an object, e.g. a nested array, is refused by index). */
+export const NestedArray = (cls: () => new () => object) =>
+  applyDecorators(IsArray(), IsObject({ each: true, message: ({ property }) => `each item of ${property} must be an object` }), ValidateNested({ each: true }), Type(cls));
 
 /** Query-string integers: "12" → 12; anything else ("1.5", "0x10", "1e3", "", a repeated parameter) is left for @IsInt to refuse. */
 export const QueryInt = () => Transform(({ value }) => (typeof value === 'string' && /^-?\d{1,16}$/.test(value) ? Number(value) : value));

@@ -84,6 +84,9 @@ function rulesOf(property: string, metas: ValidationMetadata[]): PropertyRules {
       case 'minLength':
         schema.minLength = c[0];
         break;
+      case 'isNotEmpty':
+        if (schema.type === 'string' || schema.type === undefined) schema.minLength = Math.max(1, Number(schema.minLength ?? 0));
+        break;
       case 'maxLength':
         schema.maxLength = c[0];
         break;

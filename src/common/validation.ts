@@ -6,7 +6,9 @@ import { pathOfNul } from './json-body.js';
 export function flattenValidationErrors(errors: ValidationError[], parent = ''): FieldProblem[] {
   const out: FieldProblem[] = [];
   for (const err of errors) {
-    const field = parent ? `${parent}.${err.property}` : err.property;
+    // A key that is the empty string is named as JSON writes it (""), never as an empty field.
+    const property = err.property === '' ? '""' : err.property;
+    const field = parent ? `${parent}.${property}` : property;
     if (err.constraints) {
       for (const [rule, msg] of Object.entries(err.constraints)) {
         // whitelist + forbidNonWhitelisted reports unknown fields with this rule.

@@ -6,7 +6,10 @@ import { Public } from '../auth/decorators.js';
 import { MetricsService } from './metrics.service.js';
 
 /** @nestjs/terminus's answer: `{ status, info, error, details }`, each check by name. */
-const CHECKS = { type: 'object', additionalProperties: { type: 'object', properties: { status: { type: 'string', enum: ['up', 'down'] } }, required: ['status'] } };
+const CHECKS = {
+  type: 'object',
+  additionalProperties: { type: 'object', properties: { status: { type: 'string', enum: ['up', 'down'] } }, required: ['status'], additionalProperties: true },
+};
 const READINESS = {
   type: 'object',
   required: ['status'],

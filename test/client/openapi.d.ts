@@ -3060,18 +3060,24 @@ export interface operations {
                             [key: string]: {
                                 /** @enum {string} */
                                 status: "up" | "down";
+                            } & {
+                                [key: string]: unknown;
                             };
                         };
                         error?: {
                             [key: string]: {
                                 /** @enum {string} */
                                 status: "up" | "down";
+                            } & {
+                                [key: string]: unknown;
                             };
                         };
                         details?: {
                             [key: string]: {
                                 /** @enum {string} */
                                 status: "up" | "down";
+                            } & {
+                                [key: string]: unknown;
                             };
                         };
                     };
