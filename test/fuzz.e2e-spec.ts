@@ -335,7 +335,7 @@ function requestArbOf(path: string, method: string, op: Json, params: Json[], fe
           { weight: 1, arbitrary: fc.jsonValue({ maxDepth: 3 }).map((body) => ({ body, garbage: true })) },
         )
       : fc.constant({});
-  return fc.record({ pathValues: pathArb, queryValues: queryArb, payload: bodyArb, key: fc.constantFrom('admin', 'admin', 'admin', 'coop', 'manager', 'none', 'bad') }).map(({ pathValues, queryValues, payload, key }) => {
+  return fc.record({ pathValues: pathArb, queryValues: queryArb, payload: bodyArb, key: fc.constantFrom('admin', 'admin', 'admin', 'coop', 'manager', 'none', 'bad'), pick: fc.nat(1000) }).map(({ pathValues, queryValues, payload, key, pick }) => {
     let good = true;
     let url = path;
     for (const [name, pv] of Object.entries(pathValues as Record<string, { v: string; good: boolean } | string>)) {
@@ -350,14 +350,20 @@ function requestArbOf(path: string, method: string, op: Json, params: Json[], fe
       if (!qv.good) good = false;
     }
     if (path === '/orders/{id}' || path.startsWith('/orders/{id}/qr')) query.token ??= ids.orderToken;
-    const headers = credentials(path, op, key, payload.body, url);
+    const headers = credentials(path, op, key, payload.body, url, pick);
     if (key !== 'admin' && (op.security ?? []).some((s: Json) => 'bearer' in s)) good = false;
     return { path: url, query, headers, body: payload.body, file: payload.file, mutation: good && payload.mutation ? payload.mutation : undefined };
   });
 }
 
-function credentials(path: string, op: Json, key: string, body: unknown, url: string): Record<string, string> {
+function credentials(path: string, op: Json, key: string, body: unknown, url: string, pick: number): Record<string, string> {
   const schemes = ((op.security ?? []) as Json[]).flatMap((s) => Object.keys(s));
+  // Forged or broken third-party credentials: the webhook must refuse them (401/400), never fail.
+  if (key === 'bad' && schemes.some((s) => s !== 'bearer')) {
+    const junk = ['Apikey ', 'Bearer ', 't=1,v1=' + 'ab'.repeat(64), 't=' + Date.now() + ',v1=zz', `Apikey ${'x'.repeat(pick)}`, ''][pick % 6];
+    const name = schemes.includes('stripe-signature') ? 'Stripe-Signature' : ['Authorization', 'X-Casso-Signature', 'Secure-Token'][pick % 3];
+    return { [name]: junk };
+  }
   if (schemes.includes('bank-webhook-apikey')) return { Authorization: `Apikey ${WEBHOOK_KEY}` };
   if (schemes.includes('stripe-signature')) return { 'Stripe-Signature': signedWebhook(body as object).header };
   if (path === '/webhooks/bank/{feedId}') {

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { bearer, createTestApp, type TestApp } from './harness/app.js';
+import { signedWebhook } from './harness/fake-stripe.js';
 import { buyer, cooperativeBody, type CreatedCooperative, createCooperative, createProduct, productBody, vietqrOrder } from './harness/fixtures.js';
 import { createMarket, createStall, type CreatedMarket, REAL_QR } from './fixtures/markets/markets.js';
 
@@ -176,6 +177,14 @@ describe('the class of bug', () => {
     expect(await count('orders')).toBe(before);
     const empty = await t.http.post('/markets').set(bearer(t.adminKey)).send({ name: 'Chợ A', provinceCode: '66', communeCode: '24133', address: 'Đường A', '': 1 });
     expect(empty.body.details).toEqual([{ field: '""', problem: 'is not an allowed field' }]);
+  });
+
+  it('found by the fuzzer: a signed Stripe event without an object in data is a 400 naming data.object, not a handler crash (500)', async () => {
+    for (const data of [1.5, null, { object: null }, { object: [] }, { object: 'pi_1' }]) {
+      const { body, header } = signedWebhook({ id: 'evt_fuzz_1', object: 'event', type: 'charge.refunded', data });
+      const res = await t.http.post('/webhooks/stripe').set('Stripe-Signature', header).set('Content-Type', 'application/json').send(body);
+      expect({ data, status: res.status, fields: fields(res) }).toEqual({ data, status: 400, fields: ['data.object'] });
+    }
   });
 
   it('dates that are not calendar days are a 400 naming the parameter, not a database error', async () => {
