@@ -58,6 +58,7 @@ export class BankAccountDto {
   @Trim()
   @IsString()
   @Length(6, 30)
+  @Matches(/^[0-9][0-9 .-]*$/, { message: 'accountNumber must be digits (spaces, dots and dashes between them are removed)' })
   accountNumber!: string;
 
   @ApiProperty({ example: 'HTX NONG NGHIEP TAN LAP', description: 'account holder; stored uppercase without diacritics, as banks print it' })
