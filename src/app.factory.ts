@@ -5,21 +5,20 @@ import fastifyStatic from '@fastify/static';
 import { HttpException, type INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { SwaggerModule } from '@nestjs/swagger';
 import { type FastifyInstance, type FastifyRequest, LogController } from 'fastify';
 import type { IncomingMessage } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import type { Logger as Pino } from 'pino';
 import { AppModule, type AppModuleOptions } from './app.module.js';
-import { ErrorResponse, FieldProblemDto } from './common/api-docs.js';
 import './common/http.js';
 import { parseJsonBody } from './common/json-body.js';
+import { createOpenApiDocument, type OpenApiOptions } from './common/openapi.js';
 import { createRootLogger, PinoNestLogger } from './common/logging.js';
 import { HELMET_OPTIONS, securityHeaders } from './common/security-headers.js';
 import { createValidationPipe } from './common/validation.js';
 import { parseByteSize } from './config/config.js';
 import { MetricsService } from './health/metrics.service.js';
-import { addFeedSecuritySchemes } from './reconciliation/feeds/feed-openapi.js';
 import { webDistDir } from './web/web-bundle.js';
 
 export type App = NestFastifyApplication;
@@ -124,24 +123,10 @@ export async function createApp(opts: AppModuleOptions & { logger?: Pino }): Pro
   await app.register(fastifyStatic as never, { root: webDistDir(), serve: false, wildcard: false });
 
   app.useGlobalPipes(createValidationPipe());
-  setupOpenApi(app);
+  setupOpenApi(app, { publicBaseUrl: config.publicBaseUrl });
   return app;
 }
 
-export function setupOpenApi(app: INestApplication): void {
-  const doc = SwaggerModule.createDocument(
-    app,
-    addFeedSecuritySchemes(new DocumentBuilder())
-      .setTitle('ocop-market API')
-      .setDescription(
-        'Marketplace for Vietnam\'s OCOP products: catalog, VietQR checkout, bank reconciliation, 4.0 markets. ' +
-          'Money is integer VND. Errors: { statusCode, error, message, details?: [{ field, problem }] }. ' +
-          'Lists: ?limit= (≤100) and opaque ?cursor=, answered as { items, nextCursor }.',
-      )
-      .setVersion('1')
-      .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'ocop_sk_…', description: 'API key' })
-      .build(),
-    { extraModels: [ErrorResponse, FieldProblemDto] },
-  );
-  SwaggerModule.setup('docs', app, doc, { jsonDocumentUrl: 'docs-json', customSiteTitle: 'ocop-market API' });
+export function setupOpenApi(app: INestApplication, opts: OpenApiOptions): void {
+  SwaggerModule.setup('docs', app, createOpenApiDocument(app, opts), { jsonDocumentUrl: 'docs-json', customSiteTitle: 'ocop-market API' });
 }

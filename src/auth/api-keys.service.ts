@@ -152,7 +152,7 @@ export class ApiKeysService implements OnApplicationBootstrap, OnModuleDestroy {
     if (p.role === 'cooperative') qb.andWhere('k.cooperative_id = :c', { c: p.cooperativeId });
     if (p.role === 'market_manager') qb.andWhere('k.market_id IN (:...m)', { m: p.marketIds.length ? p.marketIds : ['00000000-0000-0000-0000-000000000000'] });
     if (query.cursor) {
-      const [t, id] = decodeCursor(query.cursor, ['s', 's']);
+      const [t, id] = decodeCursor(query.cursor, ['t', 'u']);
       qb.andWhere('(k.created_at, k.id) < (:t::timestamptz, :id::uuid)', { t, id });
     }
     const rows = await qb.getMany();

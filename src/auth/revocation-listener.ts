@@ -6,14 +6,19 @@ export const REVOCATION_CHANNEL = 'ocop_api_key_revoked';
 /**
  * Listens for API key revocations from every instance (LISTEN on a connection of its own). While
  * it is not listening — not connected yet, or the connection was lost — `live` is false and callers
- * must not trust cached keys: a revocation might be missed. It reconnects with back-off, and calls
- * `onGap` when listening resumes after a gap (everything cached before may be stale).
+ * must not trust cached keys: a revocation might be missed. A connection that dies silently (a
+ * network partition, which TCP may take minutes to notice) is found by a query every
+ * HEARTBEAT_MS that must answer within that time. It reconnects with back-off, and calls `onGap`
+ * when listening resumes after a gap (everything cached before may be stale).
  */
+const HEARTBEAT_MS = 2000;
+
 export class RevocationListener {
   private client?: pg.Client;
   private stopped = false;
   private retryMs = 250;
   private timer?: NodeJS.Timeout;
+  private heartbeat?: NodeJS.Timeout;
   live = false;
 
   constructor(
@@ -31,13 +36,19 @@ export class RevocationListener {
     this.stopped = true;
     this.live = false;
     if (this.timer) clearTimeout(this.timer);
+    if (this.heartbeat) clearInterval(this.heartbeat);
     const c = this.client;
     this.client = undefined;
     await c?.end().catch(() => undefined);
   }
 
   private async connect(): Promise<void> {
-    const client = new pg.Client({ connectionString: this.connectionString, application_name: 'ocop-market:key-revocations' });
+    const client = new pg.Client({
+      connectionString: this.connectionString,
+      application_name: 'ocop-market:key-revocations',
+      keepAlive: true,
+      query_timeout: HEARTBEAT_MS,
+    });
     client.on('error', () => this.lost(client));
     client.on('end', () => this.lost(client));
     client.on('notification', (n) => {
@@ -54,12 +65,18 @@ export class RevocationListener {
     // Whatever was cached while nobody listened may have been revoked meanwhile.
     this.onGap();
     this.live = true;
+    if (this.heartbeat) clearInterval(this.heartbeat);
+    this.heartbeat = setInterval(() => {
+      client.query('SELECT 1').catch(() => this.lost(client));
+    }, HEARTBEAT_MS);
+    this.heartbeat.unref();
   }
 
   private lost(client: pg.Client): void {
     if (client !== this.client) return;
     this.client = undefined;
     this.live = false;
+    if (this.heartbeat) clearInterval(this.heartbeat);
     this.onGap();
     if (this.stopped) return;
     this.log('lost the API key revocation channel; keys are checked in the database until it is back');

@@ -1,5 +1,5 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
-import { ApiConflictResponse, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiConflictResponse, ApiCreatedResponse, ApiForbiddenResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, Public, Roles } from '../auth/decorators.js';
 import type { Principal } from '../auth/principal.js';
 import { ApiInvalid, ApiMissing, ErrorResponse } from '../common/api-docs.js';
@@ -34,6 +34,7 @@ export class CatalogController {
   })
   @ApiOkResponse({ type: ProductPageDto })
   @ApiInvalid()
+  @ApiForbiddenResponse({ description: 'includeInactive for a cooperative that is not the caller\'s', type: ErrorResponse })
   list(@Query() q: ProductListQuery, @CurrentPrincipal() p?: Principal): Promise<ProductPageDto> {
     return this.catalog.list(q, p);
   }

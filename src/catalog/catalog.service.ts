@@ -6,7 +6,7 @@ import { assertCooperativeAccess } from '../auth/ownership.js';
 import type { Principal } from '../auth/principal.js';
 import { Clock, vietnamDate } from '../common/clock.js';
 import { Conflict, type FieldProblem, InvalidInput, NotFound, Unauthorized } from '../common/errors.js';
-import { decodeCursor, type Page, pageLimit, toPage } from '../common/pagination.js';
+import { type CursorKind, decodeCursor, type Page, pageLimit, toPage } from '../common/pagination.js';
 import type { CooperativeEntity } from '../cooperatives/cooperative.entity.js';
 import { CooperativesService } from '../cooperatives/cooperatives.service.js';
 import { RegionsService } from '../regions/regions.service.js';
@@ -487,8 +487,8 @@ function productCursorValues(fingerprint: string, k: ProductKeyset): Array<strin
 
 function decodeProductCursor(cursor: string, sort: ProductSort, fingerprint: string): ProductKeyset {
   const bad = (problem = 'is not a valid cursor for this list') => InvalidInput.field('cursor', problem);
-  const kinds: Array<'s' | 'n'> =
-    sort === 'relevance' ? ['s', 'n', 'n', 's', 's'] : sort === 'stars' ? ['s', 'n', 's', 's'] : sort === 'newest' ? ['s', 's', 's'] : ['s', 'n', 's'];
+  const kinds: CursorKind[] =
+    sort === 'relevance' ? ['s', 'n', 'n', 't', 'u'] : sort === 'stars' ? ['s', 'n', 't', 'u'] : sort === 'newest' ? ['s', 't', 'u'] : ['s', 'n', 'u'];
   let v: Array<string | number | null>;
   try {
     v = decodeCursor(cursor, kinds);

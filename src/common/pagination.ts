@@ -1,14 +1,15 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { isUtcInstant } from './dates.js';
+import { QueryInt } from './dto.js';
 import { InvalidInput } from './errors.js';
 
 /** `?limit=` (default 20, max 100) and an opaque `?cursor=`. */
 export class PageQuery {
-  @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 20 })
+  @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 20, type: 'integer' })
   @IsOptional()
-  @Type(() => Number)
-  @IsInt()
+  @QueryInt()
+  @IsInt({ message: 'limit must be a whole number' })
   @Min(1)
   @Max(100)
   limit?: number;
@@ -40,16 +41,37 @@ export class PageMeta {
 
 type CursorValue = string | number | null;
 
+/**
+ * What one position of a cursor holds: 's' a string, 'n' a finite number, 't' a UTC instant
+ * (`Date.toISOString()`, or PostgreSQL's microseconds), 'u' a UUID; '?' allows null. Every value
+ * is checked here, before it reaches SQL: a cursor is client input like any other.
+ */
+export type CursorKind = 's' | 'n' | 't' | 'u' | 's?' | 'n?';
+
+const CURSOR_UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+function cursorValueOk(v: unknown, kind: CursorKind): boolean {
+  if (v === null) return kind.endsWith('?');
+  switch (kind[0]) {
+    case 'n':
+      return typeof v === 'number' && Number.isFinite(v);
+    case 't':
+      return isUtcInstant(v);
+    case 'u':
+      return typeof v === 'string' && CURSOR_UUID.test(v);
+    default:
+      // PostgreSQL text cannot hold NUL.
+      return typeof v === 'string' && !v.includes('\u0000');
+  }
+}
+
 /** Cursors are base64url JSON arrays of the sort key values of the last row (keyset pagination). */
 export function encodeCursor(values: CursorValue[]): string {
   return Buffer.from(JSON.stringify(values), 'utf8').toString('base64url');
 }
 
-/**
- * Decodes a cursor and checks its shape against `kinds` ('s' string, 'n' number, 'n?' nullable number);
- * anything else is a 400 naming `cursor`.
- */
-export function decodeCursor(cursor: string, kinds: Array<'s' | 'n' | 'n?' | 's?'>): CursorValue[] {
+/** Decodes a cursor and checks every value against `kinds`; anything else is a 400 naming `cursor`. */
+export function decodeCursor(cursor: string, kinds: CursorKind[]): CursorValue[] {
   const bad = () => InvalidInput.field('cursor', 'is not a valid cursor for this list');
   let parsed: unknown;
   try {
@@ -59,13 +81,7 @@ export function decodeCursor(cursor: string, kinds: Array<'s' | 'n' | 'n?' | 's?
     throw bad();
   }
   if (!Array.isArray(parsed) || parsed.length !== kinds.length) throw bad();
-  parsed.forEach((v, i) => {
-    const k = kinds[i];
-    const nullable = k.endsWith('?');
-    if (v === null && nullable) return;
-    if (k.startsWith('s') && typeof v !== 'string') throw bad();
-    if (k.startsWith('n') && (typeof v !== 'number' || !Number.isFinite(v))) throw bad();
-  });
+  if (!parsed.every((v, i) => cursorValueOk(v, kinds[i]))) throw bad();
   return parsed as CursorValue[];
 }
 

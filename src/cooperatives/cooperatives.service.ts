@@ -42,6 +42,8 @@ export class CooperativesService {
     if (dto.taxCode !== undefined && dto.taxCode !== current.taxCode && !opts.mayChangeTaxCode) {
       throw InvalidInput.field('taxCode', 'only an admin may change the tax code');
     }
+    // null removes the phone or the email (UpdateCooperativeDto); absent keeps them.
+    const keep = <T>(given: T | null | undefined, stored: T | null) => (given === null ? undefined : (given ?? stored ?? undefined));
     const merged: CreateCooperativeDto = {
       name: dto.name ?? current.name,
       kind: dto.kind ?? current.kind,
@@ -49,8 +51,8 @@ export class CooperativesService {
       provinceCode: dto.provinceCode ?? current.provinceCode,
       communeCode: dto.communeCode ?? current.communeCode,
       address: dto.address ?? current.address,
-      phone: dto.phone ?? current.phone ?? undefined,
-      email: dto.email ?? current.email ?? undefined,
+      phone: keep(dto.phone, current.phone),
+      email: keep(dto.email, current.email),
       bankAccount: dto.bankAccount ?? {
         bankBin: current.bankBin,
         accountNumber: current.bankAccountNumber,
@@ -101,7 +103,7 @@ export class CooperativesService {
     if (q.provinceCode) qb.andWhere('c.province_code = :p', { p: q.provinceCode });
     if (q.kind) qb.andWhere('c.kind = :k', { k: q.kind });
     if (q.cursor) {
-      const [t, id] = decodeCursor(q.cursor, ['s', 's']);
+      const [t, id] = decodeCursor(q.cursor, ['t', 'u']);
       qb.andWhere('(c.created_at, c.id) < (:t::timestamptz, :id::uuid)', { t, id });
     }
     const rows = await qb.getMany();

@@ -6,6 +6,17 @@ import { Public } from '../auth/decorators.js';
 import { DatabaseReadiness } from './database-readiness.js';
 import { MetricsService } from './metrics.service.js';
 
+/** @nestjs/terminus's answer: `{ status, info, error, details }`, each check by name. */
+const CHECKS = {
+  type: 'object',
+  additionalProperties: { type: 'object', properties: { status: { type: 'string', enum: ['up', 'down'] } }, required: ['status'], additionalProperties: true },
+};
+const READINESS = {
+  type: 'object',
+  required: ['status'],
+  properties: { status: { type: 'string', enum: ['ok', 'error', 'shutting_down'] }, info: CHECKS, error: CHECKS, details: CHECKS },
+};
+
 @ApiTags('operations')
 @Public()
 @Controller()
@@ -26,7 +37,8 @@ export class HealthController {
   @Get('health/ready')
   @HealthCheck()
   @ApiOperation({ summary: 'Readiness: the database answers' })
-  @ApiServiceUnavailableResponse({ description: 'database unreachable' })
+  @ApiOkResponse({ description: 'the database answers', schema: READINESS })
+  @ApiServiceUnavailableResponse({ description: 'database unreachable', schema: READINESS })
   ready() {
     return this.health.check([() => this.db.check()]);
   }

@@ -53,7 +53,7 @@ export class MarketsService {
     if (q.provinceCode) qb.andWhere('m.province_code = :p', { p: q.provinceCode });
     if (q.communeCode) qb.andWhere('m.commune_code = :c', { c: q.communeCode });
     if (q.cursor) {
-      const [t, id] = decodeCursor(q.cursor, ['s', 's']);
+      const [t, id] = decodeCursor(q.cursor, ['t', 'u']);
       qb.andWhere('(m.created_at, m.id) < (:t::timestamptz, :id::uuid)', { t, id });
     }
     const rows = await qb.getMany();

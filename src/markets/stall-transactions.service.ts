@@ -101,7 +101,7 @@ export class StallTransactionsService {
     if (q.from) add(`occurred_at >= (?::date::timestamp AT TIME ZONE 'Asia/Ho_Chi_Minh')`, q.from);
     if (q.to) add(`occurred_at < ((?::date + 1)::timestamp AT TIME ZONE 'Asia/Ho_Chi_Minh')`, q.to);
     if (q.cursor) {
-      const [t, id] = decodeCursor(q.cursor, ['s', 's']);
+      const [t, id] = decodeCursor(q.cursor, ['t', 'u']);
       params.push(t, id);
       where.push(`(occurred_at, id) < ($${params.length - 1}::timestamptz, $${params.length}::uuid)`);
     }

@@ -1,5 +1,17 @@
 import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
-import { ApiConflictResponse, ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import {
+  ApiConflictResponse,
+  ApiCreatedResponse,
+  ApiForbiddenResponse,
+  ApiHeader,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiProduces,
+  ApiResponse,
+  ApiServiceUnavailableResponse,
+  ApiTags,
+} from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { CurrentPrincipal, Public, Roles } from '../auth/decorators.js';
 import { assertCooperativeAccess } from '../auth/ownership.js';
@@ -35,6 +47,8 @@ export class OrdersController {
   @ApiCreatedResponse({ type: CheckoutResponseDto })
   @ApiInvalid()
   @ApiConflictResponse({ description: 'out of stock, not purchasable, or Idempotency-Key reused with another body', type: ErrorResponse })
+  @ApiNotFoundResponse({ description: 'a product of the cart does not exist', type: ErrorResponse })
+  @ApiServiceUnavailableResponse({ description: 'card: the payment provider is unavailable (nothing was charged); or a code could not be allocated: retry', type: ErrorResponse })
   async checkout(@Body() dto: CheckoutDto, @Headers('idempotency-key') key: string | undefined, @Res({ passthrough: true }) res: FastifyReply): Promise<CheckoutResponseDto> {
     const result = await this.orders.checkout(dto, validateIdempotencyKey(key));
     res.status(result.status);
@@ -46,6 +60,7 @@ export class OrdersController {
   @ApiOperation({ summary: 'An order: for the buyer (token), its cooperative or an admin' })
   @ApiHeader({ name: 'X-Order-Token', required: false })
   @ApiOkResponse({ type: OrderDto })
+  @ApiForbiddenResponse({ description: 'the token does not match the order, or the key is not its cooperative\'s', type: ErrorResponse })
   @ApiMissing()
   get(
     @Param('id', UuidParam()) id: string,
@@ -61,6 +76,13 @@ export class OrdersController {
   @ApiOperation({ summary: 'The order\'s dynamic VietQR as PNG or SVG (order token, its cooperative or an admin); ETag, 304' })
   @ApiProduces('image/png', 'image/svg+xml')
   @ApiHeader({ name: 'X-Order-Token', required: false })
+  @ApiHeader({ name: 'If-None-Match', required: false, description: 'ETag of a copy you hold: 304 when unchanged' })
+  @ApiOkResponse({
+    description: 'the dynamic VietQR of the order (PNG for qr.png, SVG for qr.svg); ETag, Cache-Control',
+    content: { 'image/png': { schema: { type: 'string', format: 'binary' } }, 'image/svg+xml': { schema: { type: 'string' } } },
+  })
+  @ApiResponse({ status: 304, description: 'Not modified (If-None-Match matched the ETag)' })
+  @ApiForbiddenResponse({ description: 'the token does not match the order, or the key is not its cooperative\'s', type: ErrorResponse })
   @ApiMissing()
   async qrImage(
     @Param('id', UuidParam()) id: string,

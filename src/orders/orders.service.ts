@@ -368,7 +368,7 @@ export class OrdersService {
       where += ` AND o.status = $${params.length}`;
     }
     if (q.cursor) {
-      const [t, cid] = decodeCursor(q.cursor, ['s', 's']);
+      const [t, cid] = decodeCursor(q.cursor, ['t', 'u']);
       params.push(t, cid);
       where += ` AND (o.created_at, o.id) < ($${params.length - 1}::timestamptz, $${params.length}::uuid)`;
     }

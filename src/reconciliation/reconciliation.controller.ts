@@ -1,5 +1,5 @@
 import { Body, Controller, Get, Headers, HttpCode, Inject, Param, Post, Query, Req, Res, StreamableFile } from '@nestjs/common';
-import { ApiAcceptedResponse, ApiBody, ApiConsumes, ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiProduces, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import { ApiAcceptedResponse, ApiBody, ApiConsumes, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiSecurity, ApiServiceUnavailableResponse, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { prefersCsv, receiveFile } from '../common/http.js';
 import { createHash, timingSafeEqual } from 'node:crypto';
@@ -62,11 +62,12 @@ export class ReconciliationController {
     summary: 'Bank-notification webhook (SePay-style); answers 2xx only once the transaction is stored',
     description: 'Authorization: Apikey <BANK_WEBHOOK_API_KEY>. A redelivery of the same gateway + id stores nothing new and answers 200.',
   })
-  @ApiHeader({ name: 'Authorization', description: 'Apikey <BANK_WEBHOOK_API_KEY>' })
+  @ApiSecurity('bank-webhook-apikey')
   @ApiBody({ type: BankWebhookDto })
   @ApiOkResponse({ type: WebhookAckDto })
   @ApiInvalid()
-  @ApiUnauthorizedResponse({ type: ErrorResponse })
+  @ApiUnauthorizedResponse({ description: 'missing or wrong Apikey; nothing stored', type: ErrorResponse })
+  @ApiServiceUnavailableResponse({ description: 'BANK_WEBHOOK_API_KEY is not configured', type: ErrorResponse })
   async bankWebhook(@Headers('authorization') auth: string | undefined, @Body() body: unknown): Promise<WebhookAckDto> {
     this.checkWebhookKey(auth);
     // The SePay feed's parser: the same body, the same transaction identity (so a transfer reported
@@ -179,6 +180,7 @@ export class ReconciliationController {
   @ApiProduces('application/json', 'text/csv')
   @ApiOkResponse({ type: ReportDto })
   @ApiInvalid()
+  @ApiMissing()
   async report(
     @Query() q: ReportQuery,
     @CurrentPrincipal() p: Principal,

@@ -71,7 +71,7 @@ export class ReconciliationService {
       where += ` AND account_number = $${params.length}`;
     }
     if (q.cursor) {
-      const [t, id] = decodeCursor(q.cursor, ['s', 's']);
+      const [t, id] = decodeCursor(q.cursor, ['t', 'u']);
       params.push(t, id);
       where += ` AND (received_at, id) < ($${params.length - 1}::timestamptz, $${params.length}::uuid)`;
     }

@@ -8,9 +8,11 @@ import request from 'supertest';
 import { type App, createApp } from '../../src/app.factory.js';
 import { generateApiKey } from '../../src/auth/api-key-secret.js';
 import { Clock } from '../../src/common/clock.js';
+import { servedOpenApiDocument } from '../../src/common/openapi.js';
 import { loadConfig } from '../../src/config/config.js';
 import { runMigrations } from '../../src/database/data-source.js';
 import { TEMPLATE_DB, withDatabase } from './db-url.js';
+import { OpenApiValidator } from './openapi-validator.js';
 
 export interface TestApp {
   app: App;
@@ -21,6 +23,10 @@ export interface TestApp {
   adminKey: string;
   /** DATA_DIR of this app (product photos on disk), shared with an instance on the same database. */
   dataDir: string;
+  /** The app's own OpenAPI document (/docs-json), which every answer in this file is checked against. */
+  openapi: OpenApiValidator;
+  /** Answers that disagreed with the OpenAPI document so far; `close()` fails the file when any did. */
+  openapiViolations: string[];
   close(): Promise<void>;
 }
 
@@ -60,8 +66,13 @@ export async function createTestApp(opts: { env?: Record<string, string>; clock?
     ...opts.env,
   });
   const app = await createApp({ config, databaseUrl, clock: opts.clock });
+  const violations: string[] = [];
+  let validator: OpenApiValidator | undefined;
+  checkAnswersAgainstOpenApi(app, () => validator, violations);
   await app.init();
   await app.getHttpAdapter().getInstance().ready();
+  // The object /docs-json serves (fetching it would count against a test's rate limit).
+  validator = new OpenApiValidator(JSON.parse(JSON.stringify(servedOpenApiDocument(app))));
   const db = new Pool({ connectionString: databaseUrl, max: 4 });
   return {
     app,
@@ -70,20 +81,55 @@ export async function createTestApp(opts: { env?: Record<string, string>; clock?
     databaseUrl,
     adminKey,
     dataDir,
+    openapi: validator,
+    openapiViolations: violations,
     async close() {
       await db.end();
       await app.close();
-      if (!dbName) return;
-      rmSync(dataDir, { recursive: true, force: true });
-      const c = new Client({ connectionString: adminUrl });
-      await c.connect();
-      try {
-        await c.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
-      } finally {
-        await c.end();
+      if (dbName) {
+        rmSync(dataDir, { recursive: true, force: true });
+        const c = new Client({ connectionString: adminUrl });
+        await c.connect();
+        try {
+          await c.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
+        } finally {
+          await c.end();
+        }
+      }
+      if (violations.length) {
+        throw new Error(`${violations.length} answer(s) disagree with the OpenAPI document (/docs-json):\n- ${[...new Set(violations)].join('\n- ')}`);
       }
     },
   };
+}
+
+/**
+ * Every answer the app gives in an e2e test is checked against its OpenAPI document (status
+ * documented for the operation, content type documented, JSON body matching the schema): a Fastify
+ * onSend hook, registered only here, records disagreements, and `close()` fails the test file.
+ */
+function checkAnswersAgainstOpenApi(app: App, validator: () => OpenApiValidator | undefined, violations: string[]): void {
+  app.getHttpAdapter().getInstance().addHook('onSend', (req, reply, payload, done) => {
+    const v = validator();
+    const route = req.routeOptions.url;
+    if (v && route && req.method !== 'HEAD') {
+      const contentType = String(reply.getHeader('content-type') ?? '');
+      let body: unknown;
+      if (/^application\/json/i.test(contentType) && (typeof payload === 'string' || Buffer.isBuffer(payload))) {
+        try {
+          body = JSON.parse(payload.toString());
+        } catch {
+          body = payload.toString();
+        }
+      } else if (payload !== undefined && payload !== null && payload !== '') body = '(not JSON)';
+      const problems = v.check({ method: req.method, route, status: reply.statusCode, contentType, body });
+      if (problems.length) {
+        violations.push(...problems);
+        console.error(`OpenAPI disagreement: ${problems.join('; ')}`);
+      }
+    }
+    done(null, payload);
+  });
 }
 
 /** The first test file (in any worker) migrates the template once; the others wait on the lock. */

@@ -16,10 +16,10 @@ import {
   MaxLength,
   Min,
   ValidateBy,
-  ValidateIf,
   ValidateNested,
   type ValidationOptions,
 } from 'class-validator';
+import { Nullable, Optional, QueryInt } from '../../common/dto.js';
 import { MAX_VND } from '../../common/money.js';
 import { PageQuery } from '../../common/pagination.js';
 import { isCalendarDate, OCOP_GROUPS, OCOP_LEVELS, OCOP_STARS, type OcopGroup, type OcopStars } from '../ocop.js';
@@ -37,7 +37,7 @@ const TextField = (min: number, max: number) =>
   applyDecorators(Text(), IsString(), Length(min, max), Matches(/^[^\u0000]*$/, { message: '$property must not contain NUL characters' }));
 
 /** May be left out, but `null` is not a value: it goes to the validators (and fails them). */
-const Omittable = () => ValidateIf((_o, v) => v !== undefined);
+const Omittable = Optional;
 
 function IsCalendarDate(options?: ValidationOptions): PropertyDecorator {
   return ValidateBy(
@@ -79,8 +79,7 @@ function IsImageUrlList(options?: ValidationOptions): PropertyDecorator {
   );
 }
 
-/** Query-string integers: "12" → 12; anything else is left for @IsInt to reject ("1.5", "abc", ""). */
-const ToInt = () => Transform(({ value }) => (typeof value === 'string' && /^-?\d{1,16}$/.test(value) ? Number(value) : value));
+const ToInt = QueryInt;
 /** Query-string booleans: "true"/"false" only. */
 const ToBool = () => Transform(({ value }) => (value === 'true' ? true : value === 'false' ? false : value));
 
@@ -110,17 +109,17 @@ export class OcopInputDto {
     format: 'date',
     description: 'last valid day; default certifiedAt + 36 months; must be after certifiedAt and at most 36 months after it',
   })
-  @IsOptional()
+  @Omittable()
   @IsCalendarDate()
   expiresAt?: string;
 
   @ApiPropertyOptional({ enum: OCOP_LEVELS, description: 'derived from stars (provincial for 3★/4★, national for 5★); a contradicting value is rejected' })
-  @IsOptional()
+  @Omittable()
   @IsIn(OCOP_LEVELS)
   level?: string;
 
   @ApiPropertyOptional({ example: '1234/QĐ-UBND', maxLength: 100, description: 'number of the certification decision' })
-  @IsOptional()
+  @Omittable()
   @TextField(...TEXT_LIMITS.decisionNo)
   decisionNo?: string;
 }
@@ -130,7 +129,7 @@ export class CreateProductDto {
     format: 'uuid',
     description: "admin keys: the cooperative the product belongs to (required). Cooperative keys: the key's own cooperative (may be omitted)",
   })
-  @IsOptional()
+  @Omittable()
   @IsUUID(undefined, { message: 'cooperativeId must be a UUID' })
   cooperativeId?: string;
 
@@ -139,7 +138,7 @@ export class CreateProductDto {
   name!: string;
 
   @ApiPropertyOptional({ example: 'Cà phê Robusta trồng ở Buôn Ma Thuột, rang mộc.', maxLength: 5000, default: '' })
-  @IsOptional()
+  @Omittable()
   @TextField(...TEXT_LIMITS.description)
   description?: string;
 
@@ -201,17 +200,17 @@ export class UpdateOcopDto {
   certifiedAt?: string;
 
   @ApiPropertyOptional({ format: 'date', nullable: true, type: String, description: 'null resets it to certifiedAt + 36 months' })
-  @IsOptional()
+  @Nullable()
   @IsCalendarDate()
   expiresAt?: string | null;
 
   @ApiPropertyOptional({ enum: OCOP_LEVELS, nullable: true })
-  @IsOptional()
+  @Nullable()
   @IsIn(OCOP_LEVELS)
   level?: string | null;
 
   @ApiPropertyOptional({ maxLength: 100, nullable: true, type: String, description: 'null clears it' })
-  @IsOptional()
+  @Nullable()
   @TextField(...TEXT_LIMITS.decisionNo)
   decisionNo?: string | null;
 }
@@ -223,7 +222,7 @@ export class UpdateProductDto {
   name?: string;
 
   @ApiPropertyOptional({ maxLength: 5000, nullable: true, type: String, description: 'null empties it' })
-  @IsOptional()
+  @Nullable()
   @TextField(...TEXT_LIMITS.description)
   description?: string | null;
 
@@ -254,7 +253,7 @@ export class UpdateProductDto {
   stockQty?: number;
 
   @ApiPropertyOptional({ type: [String], maxItems: MAX_IMAGES, nullable: true, description: 'replaces the list; null empties it' })
-  @IsOptional()
+  @Nullable()
   @IsImageUrlList()
   images?: string[] | null;
 

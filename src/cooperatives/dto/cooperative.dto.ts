@@ -1,9 +1,13 @@
-import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsEmail, IsIn, IsOptional, IsString, Length, Matches, MaxLength, ValidateNested } from 'class-validator';
-import { BankAccountDto, normalizePhone, Trim, VN_PHONE } from '../../common/dto.js';
+import { applyDecorators } from '@nestjs/common';
+import { ApiProperty, ApiPropertyOptional, OmitType, PartialType } from '@nestjs/swagger';
+import { IsEmail, IsIn, IsOptional, IsString, Length, Matches, MaxLength } from 'class-validator';
+import { BankAccountDto, NestedObject, Nullable, normalizePhone, Optional, Trim, VN_PHONE } from '../../common/dto.js';
 import { PageQuery } from '../../common/pagination.js';
 import { COOPERATIVE_KINDS } from '../cooperative.entity.js';
+
+const PhoneRules = () =>
+  applyDecorators(normalizePhone(), IsString(), Matches(VN_PHONE, { message: 'phone must be a Vietnamese phone number (0… or +84…)' }));
+const EmailRules = () => applyDecorators(Trim(), IsEmail({}, { message: 'email must be an email address' }), MaxLength(200));
 
 export class CreateCooperativeDto {
   @ApiProperty({ example: 'Hợp tác xã Cà phê Ea Tu', minLength: 2, maxLength: 200 })
@@ -41,26 +45,40 @@ export class CreateCooperativeDto {
   address!: string;
 
   @ApiPropertyOptional({ example: '0912345678' })
-  @IsOptional()
-  @normalizePhone()
-  @IsString()
-  @Matches(VN_PHONE, { message: 'phone must be a Vietnamese phone number (0… or +84…)' })
+  @Optional()
+  @PhoneRules()
   phone?: string;
 
   @ApiPropertyOptional({ example: 'lienhe@htx-eatu.vn' })
-  @IsOptional()
-  @Trim()
-  @IsEmail({}, { message: 'email must be an email address' })
-  @MaxLength(200)
+  @Optional()
+  @EmailRules()
   email?: string;
 
   @ApiProperty({ type: BankAccountDto, description: 'where buyers pay this cooperative (VietQR)' })
-  @ValidateNested()
-  @Type(() => BankAccountDto)
+  @NestedObject(() => BankAccountDto, 'bankAccount must be an object { bankBin, accountNumber, accountName }')
   bankAccount!: BankAccountDto;
 }
 
-export class UpdateCooperativeDto extends PartialType(CreateCooperativeDto) {}
+/** PATCH: absent = unchanged; null is refused, except for phone and email, where null removes them. */
+export class UpdateCooperativeDto extends PartialType(OmitType(CreateCooperativeDto, ['phone', 'email']), { skipNullProperties: false }) {
+  @ApiPropertyOptional({ example: '0912345678', nullable: true, type: String, description: 'null removes it' })
+  @Nullable()
+  @PhoneRules()
+  phone?: string | null;
+
+  @ApiPropertyOptional({ example: 'lienhe@htx-eatu.vn', nullable: true, type: String, description: 'null removes it' })
+  @Nullable()
+  @EmailRules()
+  email?: string | null;
+}
+
+/** The account in a cooperative's answer: the request's fields and the bank's short name. */
+export class CooperativeBankAccountDto {
+  @ApiProperty({ example: '970436' }) bankBin!: string;
+  @ApiProperty({ example: 'Vietcombank', description: 'short name from the NAPAS list' }) bankName!: string;
+  @ApiProperty({ example: '1023456789' }) accountNumber!: string;
+  @ApiProperty({ example: 'HTX NONG NGHIEP TAN LAP' }) accountName!: string;
+}
 
 export class CooperativeListQuery extends PageQuery {
   @ApiPropertyOptional({ example: '66' })
@@ -86,7 +104,7 @@ export class CooperativeDto {
   @ApiProperty() address!: string;
   @ApiProperty({ nullable: true, type: String }) phone!: string | null;
   @ApiProperty({ nullable: true, type: String }) email!: string | null;
-  @ApiProperty({ type: BankAccountDto }) bankAccount!: BankAccountDto & { bankName: string };
+  @ApiProperty({ type: CooperativeBankAccountDto }) bankAccount!: CooperativeBankAccountDto;
   @ApiProperty({ format: 'date-time' }) createdAt!: string;
   @ApiProperty({ format: 'date-time' }) updatedAt!: string;
 }

@@ -1,10 +1,10 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsOptional, IsString, Length, Matches, ValidateIf } from 'class-validator';
-import { Trim } from '../../common/dto.js';
+import { IsOptional, IsString, Length, Matches } from 'class-validator';
+import { Optional, Trim } from '../../common/dto.js';
 import { PageQuery } from '../../common/pagination.js';
 
 /** PATCH semantics: absent = unchanged; `null` is not a value for these fields (400). */
-const Present = () => ValidateIf((_o, v) => v !== undefined);
+const Present = Optional;
 
 export class CreateMarketDto {
   @ApiProperty({ example: 'Chợ 4.0 Trung tâm Buôn Ma Thuột', minLength: 2, maxLength: 200 })

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform, Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsOptional, IsString, IsUUID, Length, Matches, MaxLength, ValidateIf, ValidateNested } from 'class-validator';
-import { BankAccountDto, normalizePhone, Trim, VN_PHONE } from '../../common/dto.js';
+import { Transform } from 'class-transformer';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsOptional, IsString, IsUUID, Length, Matches, MaxLength } from 'class-validator';
+import { BankAccountDto, NestedObject, Nullable, normalizePhone, Optional, Trim, VN_PHONE } from '../../common/dto.js';
 import { PageQuery } from '../../common/pagination.js';
 import { STALL_CATEGORIES, STALL_CODE, STALL_STATUSES } from '../stall.entity.js';
 
@@ -9,7 +9,7 @@ import { STALL_CATEGORIES, STALL_CODE, STALL_STATUSES } from '../stall.entity.js
 const StallCode = () => Transform(({ value }) => (typeof value === 'string' ? value.trim().toUpperCase() : value));
 const CODE_MESSAGE = 'code must be 1–20 letters A–Z and digits, with "-", ".", "/" or "_" inside (e.g. A-12)';
 /** PATCH semantics: absent = unchanged; `null` is not a value for these fields (400). */
-const Present = () => ValidateIf((_o, v) => v !== undefined);
+const Present = Optional;
 
 export class CreateStallDto {
   @ApiProperty({ example: 'A-12', description: 'unique in the market; stored uppercase (' + CODE_MESSAGE.slice(5) + ')' })
@@ -35,13 +35,12 @@ export class CreateStallDto {
   category!: string;
 
   @ApiPropertyOptional({ type: BankAccountDto, description: 'the vendor\'s account; a stall with one is QR-enabled (static VietQR)' })
-  @IsOptional()
-  @ValidateNested()
-  @Type(() => BankAccountDto)
+  @Present()
+  @NestedObject(() => BankAccountDto)
   bankAccount?: BankAccountDto;
 
   @ApiPropertyOptional({ enum: STALL_STATUSES, default: 'active' })
-  @IsOptional()
+  @Present()
   @IsIn(STALL_STATUSES)
   status?: string;
 }
@@ -62,7 +61,7 @@ export class UpdateStallDto {
   vendorName?: string;
 
   @ApiPropertyOptional({ example: '0905123456', nullable: true, type: String, description: 'null removes it' })
-  @IsOptional()
+  @Nullable()
   @normalizePhone()
   @IsString()
   @Matches(VN_PHONE, { message: 'vendorPhone must be a Vietnamese phone number (0… or +84…)' })
@@ -74,9 +73,8 @@ export class UpdateStallDto {
   category?: string;
 
   @ApiPropertyOptional({ type: BankAccountDto, nullable: true, description: 'null removes it (the stall stops being QR-enabled)' })
-  @IsOptional()
-  @ValidateNested()
-  @Type(() => BankAccountDto)
+  @Nullable()
+  @NestedObject(() => BankAccountDto)
   bankAccount?: BankAccountDto | null;
 
   @ApiPropertyOptional({ enum: STALL_STATUSES })
@@ -111,7 +109,7 @@ export class ImportStallQrDto {
   vendorName!: string;
 
   @ApiPropertyOptional({ example: '0905123456' })
-  @IsOptional()
+  @Present()
   @normalizePhone()
   @IsString()
   @Matches(VN_PHONE, { message: 'vendorPhone must be a Vietnamese phone number (0… or +84…)' })
@@ -128,14 +126,14 @@ export class ImportStallQrDto {
       '(tag 59 is a label of at most 25 characters, often shortened). Required when the payload has no tag 59.',
     maxLength: 100,
   })
-  @IsOptional()
+  @Present()
   @Trim()
   @IsString()
   @Length(2, 100)
   accountName?: string;
 
   @ApiPropertyOptional({ enum: STALL_STATUSES, default: 'active' })
-  @IsOptional()
+  @Present()
   @IsIn(STALL_STATUSES)
   status?: string;
 }

@@ -1,9 +1,10 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, Matches } from 'class-validator';
+import { IsCalendarDay } from '../../common/dto.js';
 import { STALL_CATEGORIES } from '../stall.entity.js';
 import { GRANULARITIES } from '../market-stats.js';
 
-const DATE_RULE = (f: string) => Matches(/^\d{4}-\d{2}-\d{2}$/, { message: `${f} must be a date YYYY-MM-DD` });
+const DATE_RULE = (f: string) => IsCalendarDay({ message: `${f} must be a calendar date written YYYY-MM-DD` });
 const SHARE = 'fraction 0–1, rounded half-up to 4 decimals; null when the denominator is 0';
 
 export class StatsQuery {

@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsInt, IsISO8601, IsOptional, IsString, IsUUID, Matches, Max, Min } from 'class-validator';
+import { IsCalendarDay } from '../../common/dto.js';
 import { MAX_VND } from '../../common/money.js';
 import { PageQuery } from '../../common/pagination.js';
 import { STALL_TXN_METHODS } from '../stall-transactions.sql.js';
@@ -64,12 +65,12 @@ export class TransactionListQuery extends PageQuery {
 
   @ApiPropertyOptional({ example: '2026-03-01', description: 'first Asia/Ho_Chi_Minh day (inclusive)' })
   @IsOptional()
-  @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'from must be a date YYYY-MM-DD' })
+  @IsCalendarDay({ message: 'from must be a calendar date written YYYY-MM-DD' })
   from?: string;
 
   @ApiPropertyOptional({ example: '2026-03-31', description: 'last Asia/Ho_Chi_Minh day (inclusive)' })
   @IsOptional()
-  @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'to must be a date YYYY-MM-DD' })
+  @IsCalendarDay({ message: 'to must be a calendar date written YYYY-MM-DD' })
   to?: string;
 }
 

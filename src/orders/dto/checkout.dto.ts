@@ -1,13 +1,10 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
   ArrayMinSize,
-  IsArray,
   IsEmail,
   IsIn,
   IsInt,
-  IsOptional,
   IsString,
   IsUUID,
   Length,
@@ -15,9 +12,8 @@ import {
   Max,
   MaxLength,
   Min,
-  ValidateNested,
 } from 'class-validator';
-import { normalizePhone, Trim, VN_PHONE } from '../../common/dto.js';
+import { NestedArray, NestedObject, normalizePhone, Optional, Trim, VN_PHONE } from '../../common/dto.js';
 
 export class AddressDto {
   @ApiProperty({ example: '66' })
@@ -53,15 +49,14 @@ export class BuyerDto {
   phone!: string;
 
   @ApiPropertyOptional({ example: 'lan@example.vn' })
-  @IsOptional()
+  @Optional()
   @Trim()
   @IsEmail({}, { message: 'email must be an email address' })
   @MaxLength(200)
   email?: string;
 
   @ApiProperty({ type: AddressDto })
-  @ValidateNested()
-  @Type(() => AddressDto)
+  @NestedObject(() => AddressDto)
   address!: AddressDto;
 }
 
@@ -81,16 +76,13 @@ export const PAYMENT_METHODS = ['vietqr', 'card'] as const;
 
 export class CheckoutDto {
   @ApiProperty({ type: BuyerDto })
-  @ValidateNested()
-  @Type(() => BuyerDto)
+  @NestedObject(() => BuyerDto)
   buyer!: BuyerDto;
 
   @ApiProperty({ type: [CartItemDto], minItems: 1, maxItems: 50 })
-  @IsArray()
+  @NestedArray(() => CartItemDto)
   @ArrayMinSize(1, { message: 'items must hold at least one product' })
   @ArrayMaxSize(50)
-  @ValidateNested({ each: true })
-  @Type(() => CartItemDto)
   items!: CartItemDto[];
 
   @ApiProperty({ enum: PAYMENT_METHODS })

@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
+import { Optional } from '../../common/dto.js';
 import { PageQuery } from '../../common/pagination.js';
 import { ORDER_STATUSES } from '../order-state.js';
 import { AddressDto } from './checkout.dto.js';
@@ -82,7 +83,7 @@ export class TransitionDto {
   to!: (typeof ORDER_STATUSES)[number];
 
   @ApiPropertyOptional({ example: 'Khách hủy qua điện thoại' })
-  @IsOptional()
+  @Optional()
   @IsString()
   @MaxLength(500)
   reason?: string;

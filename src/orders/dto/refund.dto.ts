@@ -1,10 +1,11 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { IsIn, IsInt, IsString, Max, MaxLength, Min } from 'class-validator';
+import { Optional } from '../../common/dto.js';
 import { PageQuery } from '../../common/pagination.js';
 
 export class CreateRefundDto {
   @ApiPropertyOptional({ example: 185000, description: 'whole VND; default: everything refundable' })
-  @IsOptional()
+  @Optional()
   @IsInt({ message: 'amountVnd must be a whole number of VND' })
   @Min(1)
   @Max(1_000_000_000_000)
@@ -32,7 +33,7 @@ export const REFUND_STATUSES = ['pending', 'succeeded', 'failed', 'owed'] as con
 
 export class RefundListQuery extends PageQuery {
   @ApiPropertyOptional({ enum: REFUND_STATUSES, description: 'owed: VietQR refunds the cooperative still has to pay back by bank transfer' })
-  @IsOptional()
+  @Optional()
   @IsIn(REFUND_STATUSES, { message: `status must be one of ${REFUND_STATUSES.join(', ')}` })
   status?: string;
 }

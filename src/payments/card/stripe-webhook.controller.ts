@@ -1,5 +1,5 @@
 import { Controller, Headers, HttpCode, InternalServerErrorException, Logger, Post, Req } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiBody, ApiHeader, ApiInternalServerErrorResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBadRequestResponse, ApiBody, ApiInternalServerErrorResponse, ApiSecurity, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import { Public } from '../../auth/decorators.js';
 import { ErrorResponse } from '../../common/api-docs.js';
@@ -31,7 +31,7 @@ export class StripeWebhookController {
     summary: 'Stripe webhook (called by Stripe)',
     description: 'Verifies the Stripe-Signature header against the raw body (STRIPE_WEBHOOK_SECRET, 300 s tolerance), then applies the event.',
   })
-  @ApiHeader({ name: 'Stripe-Signature', required: true, description: 't=<unix time>,v1=<HMAC-SHA256 of "t.body">' })
+  @ApiSecurity('stripe-signature')
   @ApiBody({ description: 'A Stripe Event object, exactly as Stripe sent it', schema: { type: 'object', additionalProperties: true } })
   @ApiOkResponse({ type: StripeWebhookAckDto, description: 'Accepted (also for event types nobody handles)' })
   @ApiBadRequestResponse({ description: 'Missing or invalid Stripe-Signature, or a body that is not the raw JSON event', type: ErrorResponse })

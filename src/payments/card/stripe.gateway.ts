@@ -225,6 +225,10 @@ export class StripeGateway {
     if (typeof event?.id !== 'string' || typeof event.type !== 'string') {
       throw InvalidInput.field('body', 'is not a Stripe event (id and type are required)');
     }
+    // Handlers read event.data.object: a signed body without one is refused, not a handler crash
+    // (a 500 would have Stripe redeliver it for days).
+    const object = (event as { data?: { object?: unknown } }).data?.object;
+    if (!object || typeof object !== 'object' || Array.isArray(object)) throw InvalidInput.field('data.object', 'must be the object the event is about');
     return event;
   }
 

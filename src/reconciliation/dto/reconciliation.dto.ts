@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsNotEmpty, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min } from 'class-validator';
+import { IsCalendarDay, Optional } from '../../common/dto.js';
 import { PageQuery } from '../../common/pagination.js';
 import { TEXT_ENCODINGS, type TextEncoding } from '../statements/text-stream.js';
 
@@ -10,7 +11,11 @@ import { TEXT_ENCODINGS, type TextEncoding } from '../statements/text-stream.js'
  * turn every delivery into a 400 it retries forever.
  */
 export class BankWebhookDto {
-  @ApiProperty({ example: 92704, description: 'the provider\'s transaction id (with gateway: the dedup key)' })
+  @ApiProperty({
+    oneOf: [{ type: 'integer' }, { type: 'string' }],
+    example: 92704,
+    description: 'the provider\'s transaction id (with gateway: the dedup key)',
+  })
   @IsNotEmpty()
   id!: number | string;
 
@@ -165,7 +170,7 @@ export class ManualMatchDto {
   orderId!: string;
 
   @ApiPropertyOptional({ example: 'Khách ghi sai nội dung chuyển khoản, đã xác nhận qua điện thoại' })
-  @IsOptional()
+  @Optional()
   @IsString()
   @MaxLength(500)
   reason?: string;
@@ -188,7 +193,7 @@ export class UnmatchedQuery extends PageQuery {
 
 export class ReportQuery {
   @ApiProperty({ example: '2026-11-27', description: 'business day (Asia/Ho_Chi_Minh)' })
-  @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'date must be YYYY-MM-DD' })
+  @IsCalendarDay({ message: 'date must be a calendar date written YYYY-MM-DD' })
   date!: string;
 
   @ApiPropertyOptional({ format: 'uuid', description: 'required for a cooperative key (its own id)' })
@@ -215,12 +220,22 @@ export class ReportLineDto {
   @ApiProperty() reason!: string;
 }
 
+export class ReportOrdersDto {
+  @ApiProperty({ type: 'integer' }) orders!: number;
+  @ApiProperty({ type: 'integer' }) amountVnd!: number;
+}
+
+export class ReportTransfersDto {
+  @ApiProperty({ type: 'integer' }) transactions!: number;
+  @ApiProperty({ type: 'integer' }) amountVnd!: number;
+}
+
 export class ReportDto {
-  @ApiProperty() date!: string;
-  @ApiProperty({ nullable: true, type: String }) cooperativeId!: string | null;
-  @ApiProperty({ description: 'VietQR orders created that day: count and total' }) expected!: { orders: number; amountVnd: number };
-  @ApiProperty({ description: 'incoming transfers booked that day' }) received!: { transactions: number; amountVnd: number };
-  @ApiProperty({ description: 'of which applied to orders' }) matched!: { transactions: number; amountVnd: number };
+  @ApiProperty({ format: 'date' }) date!: string;
+  @ApiProperty({ nullable: true, type: String, format: 'uuid' }) cooperativeId!: string | null;
+  @ApiProperty({ type: ReportOrdersDto, description: 'VietQR orders created that day: count and total' }) expected!: ReportOrdersDto;
+  @ApiProperty({ type: ReportTransfersDto, description: 'incoming transfers booked that day' }) received!: ReportTransfersDto;
+  @ApiProperty({ type: ReportTransfersDto, description: 'of which applied to orders' }) matched!: ReportTransfersDto;
   @ApiProperty({ type: [ReportLineDto] }) discrepancies!: ReportLineDto[];
 }
 

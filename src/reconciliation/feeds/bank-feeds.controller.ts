@@ -108,7 +108,8 @@ export class BankFeedsController {
   @ApiExtraModels(BankWebhookDto, CassoWebhookDto, CassoLegacyWebhookDto, Pay2sWebhookDto)
   @ApiBody({
     description: 'the body of the feed\'s provider',
-    schema: { oneOf: [BankWebhookDto, CassoWebhookDto, CassoLegacyWebhookDto, Pay2sWebhookDto].map((d) => ({ $ref: getSchemaPath(d) })) },
+    // anyOf: which body applies depends on the feed's provider, not on the body itself.
+    schema: { anyOf: [BankWebhookDto, CassoWebhookDto, CassoLegacyWebhookDto, Pay2sWebhookDto].map((d) => ({ $ref: getSchemaPath(d) })) },
   })
   @ApiFeedSecurity()
   @ApiOkResponse({ type: FeedWebhookAckDto })

@@ -101,7 +101,7 @@ export class BankFeedsService {
     if (owner.cooperativeId) qb.andWhere('f.cooperative_id = :c', { c: owner.cooperativeId });
     else qb.andWhere('f.market_id = :m', { m: owner.marketId });
     if (q.cursor) {
-      const [t, id] = decodeCursor(q.cursor, ['s', 's']);
+      const [t, id] = decodeCursor(q.cursor, ['t', 'u']);
       qb.andWhere('(f.created_at, f.id) < (:t::timestamptz, :id::uuid)', { t, id });
     }
     const rows = await qb.getMany();

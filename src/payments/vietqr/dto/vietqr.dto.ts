@@ -1,7 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
 import { IsDefined, IsIn, IsOptional, registerDecorator, type ValidationArguments } from 'class-validator';
-import { Trim } from '../../../common/dto.js';
+import { QueryInt, Trim } from '../../../common/dto.js';
 import { InvalidInput } from '../../../common/errors.js';
 import { QR_DEFAULT_SCALE, QR_MAX_SCALE } from '../qr-image.js';
 import { VIETQR_LIMITS, type VietQrInput, type VietQrService, encodeVietQr } from '../vietqr.js';
@@ -162,7 +161,7 @@ export class QrImageQuery {
 
   @ApiPropertyOptional({ description: 'PNG only: pixels per module', minimum: 1, maximum: QR_MAX_SCALE, default: QR_DEFAULT_SCALE, type: 'integer' })
   @IsOptional()
-  @Type(() => Number)
+  @QueryInt()
   @IsWholeNumberIn(1, QR_MAX_SCALE)
   scale?: number;
 }

@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsOptional, IsString, Length, Matches } from 'class-validator';
+import { IsIn, IsString, Length, Matches } from 'class-validator';
+import { Optional } from '../../../common/dto.js';
 import { FEED_PROVIDER_NAMES } from '../providers/index.js';
 
 export class CreateBankFeedDto {
@@ -20,7 +21,7 @@ export class CreateBankFeedDto {
     minLength: 8,
     maxLength: 1024,
   })
-  @IsOptional()
+  @Optional()
   @IsString()
   @Length(8, 1024)
   @Matches(/^[\x21-\x7e]+$/, { message: 'secret must be printable ASCII without spaces' })
