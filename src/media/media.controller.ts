@@ -6,6 +6,7 @@ import {
   ApiNoContentResponse,
   ApiOkResponse,
   ApiOperation,
+  ApiParam,
   ApiPayloadTooLargeResponse,
   ApiProduces,
   ApiTags,
@@ -100,7 +101,8 @@ export class MediaController {
     description: 'Files never change (their names carry the photo id): Cache-Control public, max-age=31536000, immutable.',
   })
   @ApiProduces('image/webp')
-  @ApiOkResponse({ description: 'the WebP file' })
+  @ApiOkResponse({ description: 'the WebP file', content: { 'image/webp': { schema: { type: 'string', format: 'binary' } } } })
+  @ApiParam({ name: 'file', description: 'a size of the photo, e.g. w640.webp', schema: { type: 'string', pattern: '^w[0-9]{1,5}\\.webp$' } })
   @ApiMissing()
   async file(@Param('photoId', UuidParam('photoId')) photoId: string, @Param('file') file: string): Promise<StreamableFile> {
     const obj = await this.media.openPublished(photoId, file);

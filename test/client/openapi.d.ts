@@ -230,6 +230,68 @@ export interface paths {
         patch: operations["CatalogController_update"];
         trace?: never;
     };
+    "/products/{id}/images": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A product's photos in every status (its cooperative or an admin)
+         * @description Shows photos still processing and failed ones (with the reason); the public product JSON lists only ready photos.
+         */
+        get: operations["MediaController_list"];
+        put?: never;
+        /**
+         * Upload a photo of a product (its cooperative or an admin): JPEG, PNG, WebP or HEIC/HEIF
+         * @description multipart/form-data with the picture in the field `file`. The type is judged by the content, never the name. Answers 202 with the photo in status `processing`: its WebP sizes (320, 640, 1280 px wide, never upscaled, no EXIF/GPS) are made on the job queue, and it appears in the product JSON once `ready` (GET /products/:id/images shows its status, or why it `failed`). The same file sent again is the same photo. At most 10 photos per product.
+         */
+        post: operations["MediaController_upload"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Reorder the photos of a product: body { order: [every photo id, each once] } */
+        patch: operations["MediaController_reorder"];
+        trace?: never;
+    };
+    "/products/{id}/images/{imageId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Delete a photo of a product and its files (its cooperative or an admin) */
+        delete: operations["MediaController_remove"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/media/photos/{photoId}/{file}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A published photo file (the URLs in product.photos[].sizes when the app serves them)
+         * @description Files never change (their names carry the photo id): Cache-Control public, max-age=31536000, immutable.
+         */
+        get: operations["MediaController_file"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/vietqr/decode": {
         parameters: {
             query?: never;
@@ -452,6 +514,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/cooperatives/{id}/refunds": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A cooperative's refunds, newest first; status=owed lists what it still has to pay back to buyers by bank transfer */
+        get: operations["OrdersController_refundsOfCooperative"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/markets/stats": {
         parameters: {
             query?: never;
@@ -557,7 +636,7 @@ export interface paths {
         };
         /**
          * Printable QR cards of the market's stalls (PDF)
-         * @description A4 sheets, each cut into four A6 cards (dashed lines): market, stall code, vendor, category, the stall's static VietQR, bank, account number and holder. One card per active QR-enabled stall, by code. Vietnamese text in an embedded font.
+         * @description A4 sheets, each cut into four A6 cards (dashed lines): market, stall code, vendor, category, the stall's static VietQR, bank, account number and holder. One card per active QR-enabled stall, by code, or per stall of `stallIds`. Vietnamese text in an embedded font.
          */
         get: operations["MarketsController_qrCards"];
         put?: never;
@@ -867,6 +946,43 @@ export interface paths {
         };
         /** What the platform holds for and owes to a cooperative (from the ledger) */
         get: operations["ReconciliationController_balance"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cooperatives/{id}/transfers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Incoming transfers to the cooperative's account, newest first, with what became of each (outcome, order)
+         * @description From every source (bank webhooks and feeds, statements). `outcome=unmatched` is the same queue as GET /reconciliation/unmatched for this account.
+         */
+        get: operations["ReconciliationController_transfers"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cooperatives/{id}/ledger": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The cooperative's ledger journals, newest first, each with its balanced lines (what GET /cooperatives/:id/balance sums) */
+        get: operations["ReconciliationController_ledgerJournals"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1302,6 +1418,33 @@ export interface components {
             /** @example Tỉnh Đắk Lắk */
             provinceName: string;
         };
+        PhotoSizesDto: {
+            /**
+             * @description WebP at most 320 px wide
+             * @example https://shop.example.vn/media/photos/0b9c…/w320.webp
+             */
+            320: string;
+            /** @description WebP at most 640 px wide */
+            640: string;
+            /** @description WebP at most 1280 px wide (never upscaled: a smaller original keeps its width) */
+            1280: string;
+        };
+        ProductPhotoDto: {
+            /** Format: uuid */
+            id: string;
+            /** @description URL of each size; two sizes may name the same file when the original is narrower */
+            sizes: components["schemas"]["PhotoSizesDto"];
+            /**
+             * @description width of the "1280" file
+             * @example 1280
+             */
+            width: number;
+            /**
+             * @description height of the "1280" file
+             * @example 960
+             */
+            height: number;
+        };
         OcopCertificateDto: {
             /** @enum {string} */
             group: "food" | "beverages" | "herbal" | "handicrafts" | "ornamental" | "community_tourism";
@@ -1336,7 +1479,10 @@ export interface components {
             /** @example hộp 500g */
             unit: string;
             stockQty: number;
+            /** @description the largest size of each photo (in order), then the external image URLs given with the product */
             images: string[];
+            /** @description uploaded photos that are processed (ready), in order, with every size */
+            photos: components["schemas"]["ProductPhotoDto"][];
             ocop: components["schemas"]["OcopCertificateDto"];
             /**
              * @description the cooperative's province
@@ -1396,6 +1542,38 @@ export interface components {
             /** @description replaces the list; null empties it */
             images?: string[] | null;
             ocop?: components["schemas"]["UpdateOcopDto"];
+        };
+        PhotoDto: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            productId: string;
+            /** @description 0-based place in the product's order */
+            position: number;
+            /**
+             * @description processing: stored, sizes being made (not public yet); ready: in the product JSON; failed: see failureReason
+             * @enum {string}
+             */
+            status: "processing" | "ready" | "failed";
+            /** @description URLs once ready */
+            sizes: components["schemas"]["PhotoSizesDto"] | null;
+            /** @description width of the "1280" file once ready */
+            width: number | null;
+            height: number | null;
+            /** @description why processing failed */
+            failureReason: string | null;
+            /** Format: date-time */
+            createdAt: string;
+        };
+        ReorderPhotosDto: {
+            /**
+             * @description every photo id of the product (any status), each exactly once, in the new order
+             * @example [
+             *       "0b9c6a2e-2f0e-4f7c-9d57-0f4d2c9e1a10",
+             *       "5d1f0e3a-8c4b-4a51-b2f1-7e3a9b6c2d40"
+             *     ]
+             */
+            order: string[];
         };
         DecodeVietQrDto: {
             /**
@@ -1758,6 +1936,39 @@ export interface components {
         };
         OrderPageDto: {
             items: components["schemas"]["OrderDto"][];
+            nextCursor: string | null;
+        };
+        CooperativeRefundDto: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            orderId: string;
+            /** @enum {string} */
+            method: "card" | "bank_transfer";
+            /**
+             * @description owed: to be paid back by bank transfer
+             * @enum {string}
+             */
+            status: "pending" | "succeeded" | "failed" | "owed";
+            amountVnd: number;
+            reason: string | null;
+            stripeRefundId: string | null;
+            /** @enum {string} */
+            orderStatus: "pending_payment" | "paid" | "processing" | "shipped" | "completed" | "expired" | "cancelled" | "refunded";
+            /** Format: date-time */
+            createdAt: string;
+            /** @example DH261127-7K4M9P */
+            orderCode: string;
+            /**
+             * @description who is owed the money
+             * @example Nguyễn Thị Lan
+             */
+            buyerName: string;
+            /** @example 0987654321 */
+            buyerPhone: string;
+        };
+        CooperativeRefundPageDto: {
+            items: components["schemas"]["CooperativeRefundDto"][];
             nextCursor: string | null;
         };
         StallCountsDto: {
@@ -2555,6 +2766,100 @@ export interface components {
             dueFromCooperativeVnd: number;
             /** @description held − due: > 0 the platform pays the cooperative; < 0 the cooperative owes */
             netPayableVnd: number;
+        };
+        CooperativeTransferDto: {
+            /** Format: uuid */
+            id: string;
+            /** @example webhook */
+            source: string;
+            externalId: string;
+            gateway: string | null;
+            accountNumber: string;
+            /** @enum {string} */
+            direction: "in" | "out";
+            amountVnd: number;
+            content: string;
+            referenceCode: string | null;
+            /** Format: date-time */
+            bookedAt: string;
+            /** @example 2026-11-27 */
+            businessDay: string;
+            /** @enum {string} */
+            outcome: "pending" | "paid" | "underpaid" | "overpaid" | "late" | "stall_credit" | "unmatched" | "ignored" | "outgoing" | "reversal";
+            outcomeReason: string | null;
+            /** Format: uuid */
+            orderId: string | null;
+            /** Format: uuid */
+            stallId: string | null;
+            amountAppliedVnd: number;
+            amountToRefundVnd: number;
+            /** Format: date-time */
+            receivedAt: string;
+            /** @description the bank booked this as the reversal of an earlier entry */
+            reversal: boolean;
+            /**
+             * Format: uuid
+             * @description the transfer this reversal takes back (or gives back)
+             */
+            reversesId: string | null;
+            /**
+             * Format: uuid
+             * @description the reversal that took this transfer back
+             */
+            reversedById: string | null;
+            /**
+             * Format: uuid
+             * @description kept, but maybe the same transfer as this one: a person decides
+             */
+            possibleDuplicateOf: string | null;
+            /** @description why a person must look at this transfer, else null */
+            reviewReason: string | null;
+            /**
+             * @description the order the transfer went to
+             * @example DH261127-7K4M9P
+             */
+            orderCode: string | null;
+        };
+        CooperativeTransferPageDto: {
+            items: components["schemas"]["CooperativeTransferDto"][];
+            nextCursor: string | null;
+        };
+        LedgerLineDto: {
+            /**
+             * @description the ledger account (see GET /cooperatives/:id/balance)
+             * @example buyer_refunds_owed:6f1c…
+             */
+            account: string;
+            /**
+             * @description the account without its cooperative
+             * @example buyer_refunds_owed
+             */
+            accountKind: string;
+            /** @example 0 */
+            debitVnd: number;
+            /** @example 185000 */
+            creditVnd: number;
+        };
+        LedgerJournalDto: {
+            /** Format: uuid */
+            id: string;
+            /** @enum {string} */
+            kind: "card_payment" | "card_refund" | "vietqr_overpayment" | "vietqr_late_payment" | "vietqr_refund_owed" | "manual_match_reversal";
+            /**
+             * @description what the journal records (order, refund, bank_transaction…)
+             * @example refund
+             */
+            sourceType: string;
+            sourceId: string;
+            memo: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            /** @description every line of the journal (debits equal credits) */
+            lines: components["schemas"]["LedgerLineDto"][];
+        };
+        LedgerJournalPageDto: {
+            items: components["schemas"]["LedgerJournalDto"][];
+            nextCursor: string | null;
         };
         CreateBankFeedDto: {
             /**
@@ -3463,7 +3768,7 @@ export interface operations {
                 cooperativeId?: string;
                 /** @description also archived and expired-certificate products; needs cooperativeId and an admin key or that cooperative's key */
                 includeInactive?: true | false;
-                /** @description default: relevance with q, newest without */
+                /** @description default: relevance with q, newest without. relevance: names that start with the searched words, then names that hold them, then products found by their cooperative, province or description; within each, more OCOP stars first, then newest */
                 sort?: "relevance" | "price_asc" | "price_desc" | "newest" | "stars";
             };
             header?: never;
@@ -3738,6 +4043,328 @@ export interface operations {
             415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    MediaController_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PhotoDto"][];
+                };
+            };
+            /** @description Invalid input; every invalid field named in details */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No or invalid API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Requires role admin or cooperative (and ownership) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    MediaController_upload: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": {
+                    /** Format: binary */
+                    file: string;
+                };
+            };
+        };
+        responses: {
+            /** @description stored; processing */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PhotoDto"];
+                };
+            };
+            /** @description Invalid input; every invalid field named in details */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No or invalid API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Requires role admin or cooperative (and ownership) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description the product is archived (product_archived) or has the most photos allowed (too_many_photos) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description larger than MEDIA_MAX_UPLOAD_SIZE (image_too_large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description not JPEG, PNG, WebP or HEIC/HEIF by content (unsupported_image_type) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    MediaController_reorder: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReorderPhotosDto"];
+            };
+        };
+        responses: {
+            /** @description the photos in their new order */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PhotoDto"][];
+                };
+            };
+            /** @description Invalid input; every invalid field named in details */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No or invalid API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Requires role admin or cooperative (and ownership) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description the product is archived (product_archived) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    MediaController_remove: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                imageId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description deleted */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid input; every invalid field named in details */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No or invalid API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Requires role admin or cooperative (and ownership) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    MediaController_file: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                photoId: string;
+                /** @description a size of the photo, e.g. w640.webp */
+                file: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the WebP file */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "image/webp": string;
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            429: components["responses"]["TooManyRequests"];
         };
     };
     VietQrController_decode: {
@@ -4397,6 +5024,70 @@ export interface operations {
             429: components["responses"]["TooManyRequests"];
         };
     };
+    OrdersController_refundsOfCooperative: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description Opaque cursor from a previous page (nextCursor) */
+                cursor?: string;
+                /** @description owed: VietQR refunds the cooperative still has to pay back by bank transfer */
+                status?: "pending" | "succeeded" | "failed" | "owed";
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CooperativeRefundPageDto"];
+                };
+            };
+            /** @description Invalid input; every invalid field named in details */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No or invalid API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Requires role admin or cooperative (and ownership) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
     MarketStatsController_ranking: {
         parameters: {
             query?: {
@@ -4785,7 +5476,10 @@ export interface operations {
     };
     MarketsController_qrCards: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description only these stalls (comma-separated ids, or the parameter repeated; at most 200). Each must be a stall of the market with a bank account. Default: every active QR-enabled stall. */
+                stallIds?: string[];
+            };
             header?: never;
             path: {
                 id: string;
@@ -6111,6 +6805,132 @@ export interface operations {
                 };
             };
             400: components["responses"]["BadRequest"];
+            /** @description No or invalid API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Requires role admin or cooperative (and ownership) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    ReconciliationController_transfers: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description Opaque cursor from a previous page (nextCursor) */
+                cursor?: string;
+                /** @description only transfers with this outcome */
+                outcome?: "pending" | "paid" | "underpaid" | "overpaid" | "late" | "stall_credit" | "unmatched" | "ignored" | "reversal";
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CooperativeTransferPageDto"];
+                };
+            };
+            /** @description Invalid input; every invalid field named in details */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No or invalid API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Requires role admin or cooperative (and ownership) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    ReconciliationController_ledgerJournals: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description Opaque cursor from a previous page (nextCursor) */
+                cursor?: string;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LedgerJournalPageDto"];
+                };
+            };
+            /** @description Invalid input; every invalid field named in details */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description No or invalid API key */
             401: {
                 headers: {

@@ -197,8 +197,8 @@ export const MAX_CARD_STALLS = 200;
 
 export class QrCardsQuery {
   @ApiPropertyOptional({
-    type: String,
-    example: '8a4c0b4e-1f7e-4a47-9a55-3b0f3c1d2e11,0f2d…',
+    type: [String],
+    example: ['8a4c0b4e-1f7e-4a47-9a55-3b0f3c1d2e11', '0f2d5c3a-7b1e-4c2d-9e8f-1a2b3c4d5e6f'],
     description:
       `only these stalls (comma-separated ids, or the parameter repeated; at most ${MAX_CARD_STALLS}). Each must be a stall of the market with a bank account. ` +
       'Default: every active QR-enabled stall.',
