@@ -21,11 +21,15 @@ export class DurableImports1765065600000 implements MigrationInterface {
     // would cost CPU on the upload path.
     await q.query(`ALTER TABLE statement_files ALTER COLUMN bytes SET STORAGE EXTERNAL`);
     await q.query(`ALTER TABLE statement_imports ADD COLUMN attempts integer NOT NULL DEFAULT 0`);
+    // The account the request restricted the statement to (a cooperative's own, or ?accountNumber=);
+    // null: any account (an admin's multi-account file). account_number stays what the list shows.
+    await q.query(`ALTER TABLE statement_imports ADD COLUMN requested_account text`);
     await q.query(`CREATE INDEX statement_imports_open_idx ON statement_imports (heartbeat_at) WHERE status = 'processing'`);
   }
 
   async down(q: QueryRunner): Promise<void> {
     await q.query(`DROP INDEX statement_imports_open_idx`);
+    await q.query(`ALTER TABLE statement_imports DROP COLUMN requested_account`);
     await q.query(`ALTER TABLE statement_imports DROP COLUMN attempts`);
     await q.query(`DROP TABLE statement_files`);
   }

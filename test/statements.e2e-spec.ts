@@ -65,6 +65,21 @@ describe('statement imports (e2e)', () => {
     expect(await count()).toBe(before);
   });
 
+  it('an admin imports a statement of several accounts (no accountNumber): every account is kept, each order paid', async () => {
+    const [oa] = await orders(1, 120000);
+    const pb = await createProduct(t, other.key, { priceVnd: 90000, stockQty: 10 });
+    const ob = (await t.http.post('/checkout').send({ buyer: buyer(), items: [{ productId: pb, qty: 1 }], paymentMethod: 'vietqr' }).expect(201)).body.orders[0];
+    const csv = [
+      'transaction_id,booked_at,account_number,direction,amount,description',
+      `M-1,2026-11-27 09:05:00,1023456789,in,120000,IBFT ${oa.ref}`,
+      `M-2,2026-11-27 09:06:00,0881000123456,in,90000,IBFT ${ob.payment.reference}`,
+    ].join('\n');
+    const res = await upload(Buffer.from(csv), 'hai-tai-khoan.csv').expect(201);
+    expect(res.body).toMatchObject({ status: 'completed', linesRead: 2, inserted: 2, matched: 2, error: null });
+    const st = await t.db.query(`SELECT status FROM orders WHERE id = ANY($1::uuid[])`, [[oa.id, ob.id]]);
+    expect(st.rows.map((r) => r.status)).toEqual(['paid', 'paid']);
+  });
+
   it('an import cut short and run again ends in the same state as one uninterrupted run', async () => {
     const os = await orders(4, 50000);
     const lines = os.map((o, i) => `R-${i},2026-11-27 09:0${i}:00,1023456789,in,50000,IBFT ${o.ref}`);

@@ -43,6 +43,7 @@ interface ImportRow {
   error: string | null;
   error_line: number | null;
   attempts: number;
+  requested_account: string | null;
   created_at: Date;
   heartbeat_at: Date;
   finished_at: Date | null;
@@ -114,9 +115,9 @@ export class StatementImportService implements OnModuleInit {
       }
       const row = await this.ds.transaction(async (m) => {
         const [r]: ImportRow[] = await m.query(
-          `INSERT INTO statement_imports (filename, format, account_number, sha256, size_bytes, status, created_by, created_at, heartbeat_at, encoding)
-           VALUES ($1, $2, $3, $4, $5, 'processing', $6, $7, $7, $8) RETURNING *`,
-          [file.originalname.slice(0, 200), format, account ?? ([...accounts][0] ?? null), sha256, file.size, p.keyId, this.clock.now(), opts.encoding ?? null],
+          `INSERT INTO statement_imports (filename, format, account_number, sha256, size_bytes, status, created_by, created_at, heartbeat_at, encoding, requested_account)
+           VALUES ($1, $2, $3, $4, $5, 'processing', $6, $7, $7, $8, $9) RETURNING *`,
+          [file.originalname.slice(0, 200), format, account ?? ([...accounts][0] ?? null), sha256, file.size, p.keyId, this.clock.now(), opts.encoding ?? null, account ?? null],
         );
         await this.keepFile(m, r.id, file.path);
         await this.jobs.send(STATEMENT_IMPORT_QUEUE, { importId: r.id }, { singletonKey: r.id, manager: m });
@@ -260,7 +261,7 @@ export class StatementImportService implements OnModuleInit {
   private async run(row: ImportRow, signal: AbortSignal): Promise<void> {
     const id = row.id;
     // The options the request validated with (the encoding only when it was forced).
-    const read: ReadOptions = { accountNumber: row.account_number ?? undefined, encoding: (row.encoding ?? undefined) as TextEncoding | undefined };
+    const read: ReadOptions = { accountNumber: row.requested_account ?? undefined, encoding: (row.encoding ?? undefined) as TextEncoding | undefined };
     const occurrences = new Map<string, number>();
     let batch: IncomingBankTransaction[] = [];
     let skipped = 0;
