@@ -24,11 +24,15 @@ export class DurableImports1765065600000 implements MigrationInterface {
     // The account the request restricted the statement to (a cooperative's own, or ?accountNumber=);
     // null: any account (an admin's multi-account file). account_number stays what the list shows.
     await q.query(`ALTER TABLE statement_imports ADD COLUMN requested_account text`);
+    // Batches (BATCH parsed lines each, numbered from 0) committed so far: two are written at a
+    // time and may commit out of order, so a resumed import skips exactly these.
+    await q.query(`ALTER TABLE statement_imports ADD COLUMN done_batches integer[] NOT NULL DEFAULT '{}'`);
     await q.query(`CREATE INDEX statement_imports_open_idx ON statement_imports (heartbeat_at) WHERE status = 'processing'`);
   }
 
   async down(q: QueryRunner): Promise<void> {
     await q.query(`DROP INDEX statement_imports_open_idx`);
+    await q.query(`ALTER TABLE statement_imports DROP COLUMN done_batches`);
     await q.query(`ALTER TABLE statement_imports DROP COLUMN requested_account`);
     await q.query(`ALTER TABLE statement_imports DROP COLUMN attempts`);
     await q.query(`DROP TABLE statement_files`);

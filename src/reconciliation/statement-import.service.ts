@@ -15,6 +15,8 @@ import { DETECT_BYTES, detectStatementFormat, parseStatement, type StatementForm
 import { Clock, vietnamDate } from '../common/clock.js';
 
 const BATCH = 1000;
+/** Batches written at the same time by one import (see run()). */
+const WRITERS = 2;
 /** The job queue (src/jobs) that runs imports. */
 export const STATEMENT_IMPORT_QUEUE = 'statement-import';
 /** Size of the pieces the uploaded file is kept in (statement_files). */
@@ -44,6 +46,7 @@ interface ImportRow {
   error_line: number | null;
   attempts: number;
   requested_account: string | null;
+  done_batches: number[];
   created_at: Date;
   heartbeat_at: Date;
   finished_at: Date | null;
@@ -227,7 +230,7 @@ export class StatementImportService implements OnModuleInit {
       await this.fail(id, `the uploaded file is no longer available; ${row.lines_read} lines were stored`, null);
       return;
     }
-    if (row.lines_read) this.log.warn(`statement import ${id}: resuming after ${row.lines_read} lines (attempt ${row.attempts})`);
+    if (row.done_batches.length) this.log.warn(`statement import ${id}: resuming; ${row.done_batches.length} batches (${row.lines_read} lines) were stored already (attempt ${row.attempts})`);
     try {
       await this.run(row, signal);
     } catch (e) {
@@ -253,60 +256,77 @@ export class StatementImportService implements OnModuleInit {
   }
 
   /**
-   * Stores and matches the lines after the last committed batch, batch by batch. The next batch is
-   * parsed while the previous one is being written (the parser and the database work at the same
-   * time); a batch is only written once the one before it has committed. Lines before
-   * `row.lines_read` are parsed again (their keys number repeated lines) but not written.
+   * Stores and matches the file, batch by batch: a batch is BATCH parsed lines (zero-amount lines
+   * are counted, not stored), stored and matched in one transaction that also records the batch as
+   * done. WRITERS batches are written at a time (the parser reads ahead meanwhile), on connections
+   * of their own, so the database and this process work in parallel; batches that touch the same
+   * orders serialise on the orders' row locks, and a batch that meets a deadlock or a
+   * serialization failure with another is run again. Batches recorded as done by an earlier run
+   * are skipped (their lines are still parsed: their keys number repeated lines).
    */
   private async run(row: ImportRow, signal: AbortSignal): Promise<void> {
     const id = row.id;
     // The options the request validated with (the encoding only when it was forced).
     const read: ReadOptions = { accountNumber: row.requested_account ?? undefined, encoding: (row.encoding ?? undefined) as TextEncoding | undefined };
+    const done = new Set(row.done_batches);
     const occurrences = new Map<string, number>();
-    let batch: IncomingBankTransaction[] = [];
-    let skipped = 0;
-    const write = async (txns: IncomingBankTransaction[]) => {
-      const zeroLines = skipped;
-      skipped = 0;
-      await this.ds.transaction(async (m) => {
-        const r = await this.txns.ingest(m, txns);
-        const matched = r.inserted - (r.outcomes.unmatched ?? 0) - (r.outcomes.outgoing ?? 0) - (r.outcomes.reversal ?? 0);
-        // lines_read counts every line parsed up to this batch (zero lines included): a resumed run
-        // skips exactly that many.
-        await m.query(
-          `UPDATE statement_imports SET lines_read = lines_read + $2, inserted = inserted + $3, duplicates = duplicates + $4,
-             matched = matched + $5, unmatched = unmatched + $6, heartbeat_at = $7, skipped = skipped + $8, flagged = flagged + $9,
-             reversals = reversals + $10 WHERE id = $1`,
-          [id, txns.length + zeroLines, r.inserted, r.duplicates, matched, r.outcomes.unmatched ?? 0, this.clock.now(), zeroLines, r.flagged, r.reversals],
-        );
-      });
+    const write = async (batchNo: number, txns: IncomingBankTransaction[], lines: number) => {
+      for (let attempt = 1; ; attempt++) {
+        try {
+          await this.ds.transaction(async (m) => {
+            const r = await this.txns.ingest(m, txns);
+            const matched = r.inserted - (r.outcomes.unmatched ?? 0) - (r.outcomes.outgoing ?? 0) - (r.outcomes.reversal ?? 0);
+            await m.query(
+              `UPDATE statement_imports SET lines_read = lines_read + $2, inserted = inserted + $3, duplicates = duplicates + $4,
+                 matched = matched + $5, unmatched = unmatched + $6, heartbeat_at = $7, skipped = skipped + $8, flagged = flagged + $9,
+                 reversals = reversals + $10, done_batches = array_append(done_batches, $11) WHERE id = $1`,
+              [id, lines, r.inserted, r.duplicates, matched, r.outcomes.unmatched ?? 0, this.clock.now(), lines - txns.length, r.flagged, r.reversals, batchNo],
+            );
+          });
+          return;
+        } catch (e) {
+          const code = (e as { driverError?: { code?: string }; code?: string }).driverError?.code ?? (e as { code?: string }).code;
+          if ((code === '40P01' || code === '40001') && attempt < 10) continue; // rolled back whole: run it again
+          throw e;
+        }
+      }
     };
-    let inFlight: Promise<void> | null = null;
-    const flush = async () => {
-      const txns = batch;
-      batch = [];
-      if (inFlight) await inFlight; // the previous batch has committed (or its error is thrown here)
+    const inFlight = new Set<Promise<void>>();
+    let failure: unknown;
+    const submit = async (batchNo: number, txns: IncomingBankTransaction[], lines: number) => {
+      while (inFlight.size >= WRITERS) await Promise.race(inFlight);
+      if (failure) throw failure;
       if (signal.aborted) throw new ImportPaused('this instance is shutting down');
-      inFlight = write(txns);
-      inFlight.catch(() => undefined); // awaited before the next batch or at the end; not unhandled meanwhile
+      const p: Promise<void> = write(batchNo, txns, lines)
+        .catch((e) => {
+          failure ??= e;
+        })
+        .finally(() => inFlight.delete(p));
+      inFlight.add(p);
     };
-    let seen = 0;
+    let lineNo = 0;
+    let batch: IncomingBankTransaction[] = [];
+    let batchLines = 0;
     try {
       for await (const line of parseStatement(this.fileOf(id), row.format, read)) {
         // A zero-amount line (a waived fee, a notice) moves no money: counted, not stored.
         const txn = line.amountVnd === 0 ? null : this.toTransaction(line, id, occurrences);
-        if (++seen <= row.lines_read) continue; // committed by an earlier run
+        const batchNo = Math.floor(lineNo++ / BATCH);
+        if (done.has(batchNo)) continue; // committed by an earlier run
         if (txn) batch.push(txn);
-        else skipped++;
-        if (batch.length >= BATCH) await flush();
+        batchLines++;
+        if (lineNo % BATCH === 0) {
+          await submit(batchNo, batch, batchLines);
+          batch = [];
+          batchLines = 0;
+        }
       }
-      if (batch.length || skipped) await flush();
-      if (inFlight) await inFlight;
-    } catch (e) {
-      // A batch still being written finishes (commits or rolls back) before the failure is handled.
-      if (inFlight) await (inFlight as Promise<void>).catch(() => undefined);
-      throw e;
+      if (batchLines) await submit(Math.floor((lineNo - 1) / BATCH), batch, batchLines);
+    } finally {
+      // Batches still being written finish (commit or roll back) before anything else happens.
+      await Promise.allSettled([...inFlight]);
     }
+    if (failure) throw failure;
     await this.ds.transaction(async (m) => {
       await m.query(`UPDATE statement_imports SET status = 'completed', finished_at = $2, heartbeat_at = $2 WHERE id = $1`, [id, this.clock.now()]);
       await m.query(`DELETE FROM statement_files WHERE import_id = $1`, [id]);
