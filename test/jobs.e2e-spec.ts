@@ -151,4 +151,14 @@ describe('job queue (e2e, pg-boss on the real database)', () => {
     await eventually(async () => (done.includes('y') ? true : undefined));
     expect(done).toEqual(['x', 'y']);
   });
+
+  it('instances starting together on a database without queues create them once, without deadlocking', async () => {
+    for (let round = 0; round < 3; round++) {
+      await t.db.query(`SELECT pgboss.delete_queue(name) FROM pgboss.queue WHERE name NOT LIKE 'test-%'`);
+      const apps = await Promise.all([1, 2, 3].map(() => createTestApp({ sameDatabaseAs: t, env: { BACKGROUND_JOBS: 'false', JOB_SWEEP_SECONDS: '0' } })));
+      await Promise.all(apps.map((a) => a.close()));
+      const { rows } = await t.db.query(`SELECT name FROM pgboss.queue WHERE name NOT LIKE 'test-%' ORDER BY name`);
+      expect(rows.map((r) => r.name)).toEqual(['media.process-photo', 'statement-import']);
+    }
+  });
 });

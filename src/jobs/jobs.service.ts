@@ -106,6 +106,33 @@ export class JobsService implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   private async activate(boss: PgBoss, q: QueueDefinition<object>): Promise<void> {
+    if (!(await boss.getQueue(q.name))) await this.createQueue(boss, q);
+    if (!this.config.backgroundJobs) return;
+    const loop = this.work(boss, q).finally(() => this.loops.delete(loop));
+    this.loops.add(loop);
+  }
+
+  /**
+   * Creates a queue (a partition table: DDL). Instances that start together on a fresh database
+   * (the workers of a cluster) would deadlock creating the same queues, so creation is serialised
+   * by an advisory lock held on a connection of its own.
+   */
+  private async createQueue(boss: PgBoss, q: QueueDefinition<object>): Promise<void> {
+    const runner = this.ds.createQueryRunner();
+    await runner.connect();
+    try {
+      await runner.query('SELECT pg_advisory_lock($1, hashtext($2))', [LEASE_NAMESPACE, 'create-queues']);
+      try {
+        await this.createQueueUnlocked(boss, q);
+      } finally {
+        await runner.query('SELECT pg_advisory_unlock($1, hashtext($2))', [LEASE_NAMESPACE, 'create-queues']).catch(() => undefined);
+      }
+    } finally {
+      await runner.release();
+    }
+  }
+
+  private async createQueueUnlocked(boss: PgBoss, q: QueueDefinition<object>): Promise<void> {
     await boss.createQueue(q.name, {
       name: q.name,
       // At most one queued (not yet started) job per singleton key: recovery never piles up copies.
@@ -115,9 +142,6 @@ export class JobsService implements OnApplicationBootstrap, OnModuleDestroy {
       retryBackoff: true,
       expireInSeconds: q.expireInSeconds ?? 4 * 3600,
     });
-    if (!this.config.backgroundJobs) return;
-    const loop = this.work(boss, q).finally(() => this.loops.delete(loop));
-    this.loops.add(loop);
   }
 
   /** The worker of one queue (src/jobs/worker-loop.ts). */
