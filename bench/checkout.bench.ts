@@ -175,6 +175,9 @@ async function sqlCheckout(c: pg.Client, productId: string, buyer: Buyer, today:
     return { id: orderId, token, payload: qrPayload };
   } catch (e) {
     await c.query('ROLLBACK').catch(() => undefined);
+    // An order code or payment reference drawn twice (random, unique per day): draw again, as the
+    // app does.
+    if ((e as { code?: string }).code === '23505') return sqlCheckout(c, productId, buyer, today, ttlMinutes);
     throw e;
   }
 }
