@@ -54,7 +54,7 @@ describe('API key cache across instances (e2e)', () => {
     // Cut b's LISTEN connection; once b has noticed (at once here; a silent loss within its 2 s
     // heartbeat), revoke behind everyone's back (no NOTIFY at all).
     const listener = (b.app.get(ApiKeysService) as unknown as { listener: { live: boolean } }).listener;
-    await a.db.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'ocop-market:key-revocations' AND datname = current_database()`);
+    await a.db.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'ocop-market:ocop_api_key_revoked' AND datname = current_database()`);
     for (let i = 0; i < 100 && listener.live; i++) await new Promise((r) => setTimeout(r, 20));
     expect(listener.live).toBe(false);
     await a.db.query(`UPDATE api_keys SET revoked_at = now() WHERE id = $1`, [id]);

@@ -8,7 +8,10 @@ import { decodeCursor, type Page, pageLimit, toPage } from '../common/pagination
 import { ApiKeyEntity } from './api-key.entity.js';
 import { apiKeyMatches, generateApiKey, hashApiKey, isWellFormedApiKey, keyLookupPrefix, KEY_PREFIX } from './api-key-secret.js';
 import { type Principal, type Role } from './principal.js';
-import { REVOCATION_CHANNEL, RevocationListener } from './revocation-listener.js';
+import { PgListener } from '../common/pg-listener.js';
+
+/** The PostgreSQL channel on which a revoked API key's id is announced (NOTIFY, in the revoking transaction). */
+export const REVOCATION_CHANNEL = 'ocop_api_key_revoked';
 
 export interface ApiKeyView {
   id: string;
@@ -51,7 +54,7 @@ export class ApiKeysService implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly cache = new Map<string, CachedKey>();
   /** Bumped by every revocation notice and listening gap: a lookup that overlapped one is not cached. */
   private generation = 0;
-  private listener?: RevocationListener;
+  private listener?: PgListener;
 
   constructor(
     @InjectRepository(ApiKeyEntity) private readonly keys: Repository<ApiKeyEntity>,
@@ -67,9 +70,10 @@ export class ApiKeysService implements OnApplicationBootstrap, OnModuleDestroy {
     if (!this.cacheMs) return;
     const url = (this.ds.options as { url?: string }).url;
     if (!url) return;
-    this.listener = new RevocationListener(
+    this.listener = new PgListener(
       url,
-      (keyId) => this.forget(keyId),
+      REVOCATION_CHANNEL,
+      (keyId) => keyId && this.forget(keyId),
       () => this.forgetAll(),
       (msg) => this.log.warn(msg),
     );

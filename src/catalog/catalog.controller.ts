@@ -1,4 +1,5 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, Res } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
 import { ApiConflictResponse, ApiCreatedResponse, ApiForbiddenResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, Public, Roles } from '../auth/decorators.js';
 import type { Principal } from '../auth/principal.js';
@@ -35,8 +36,10 @@ export class CatalogController {
   @ApiOkResponse({ type: ProductPageDto })
   @ApiInvalid()
   @ApiForbiddenResponse({ description: 'includeInactive for a cooperative that is not the caller\'s', type: ErrorResponse })
-  list(@Query() q: ProductListQuery, @CurrentPrincipal() p?: Principal): Promise<ProductPageDto> {
-    return this.catalog.list(q, p);
+  async list(@Query() q: ProductListQuery, @Res({ passthrough: true }) reply: FastifyReply, @CurrentPrincipal() p?: Principal): Promise<ProductPageDto> {
+    // The page as JSON text, often straight from the list cache (see CatalogService.listJson).
+    void reply.header('content-type', 'application/json; charset=utf-8');
+    return (await this.catalog.listJson(q, p)) as unknown as ProductPageDto;
   }
 
   @Get(':id')

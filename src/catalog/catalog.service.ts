@@ -1,4 +1,4 @@
-import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { createHash, randomUUID } from 'node:crypto';
 import { type DataSource, type EntityManager, QueryFailedError, type Repository } from 'typeorm';
@@ -9,7 +9,13 @@ import { Conflict, type FieldProblem, InvalidInput, NotFound, Unauthorized } fro
 import { type CursorKind, decodeCursor, type Page, pageLimit, toPage } from '../common/pagination.js';
 import type { CooperativeEntity } from '../cooperatives/cooperative.entity.js';
 import { CooperativesService } from '../cooperatives/cooperatives.service.js';
+import { PgListener } from '../common/pg-listener.js';
+import { APP_CONFIG, type AppConfig } from '../config/config.js';
 import { RegionsService } from '../regions/regions.service.js';
+import { ListCache, listKey } from './list-cache.js';
+
+/** Announces (NOTIFY) that products changed: every instance clears its cached lists. */
+const CATALOG_CHANNEL = 'ocop_catalog_changed';
 import { NotPurchasable, OutOfStock, ProductArchived, ProductNotFound } from './catalog.errors.js';
 import type { CreateProductDto, ProductDto, ProductListQuery, UpdateProductDto } from './dto/product.dto.js';
 import { isPurchasable, type OcopStars, resolveCertificate } from './ocop.js';
@@ -70,9 +76,11 @@ export interface LockedProduct {
  * checkout takes (reserveStock/releaseStock run inside the caller's transaction).
  */
 @Injectable()
-export class CatalogService implements OnModuleInit {
+export class CatalogService implements OnModuleInit, OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(CatalogService.name);
   private photoSource: ProductPhotoSource = async () => new Map();
+  private readonly lists: ListCache;
+  private listener?: PgListener;
 
   constructor(
     @InjectDataSource() private readonly ds: DataSource,
@@ -80,13 +88,57 @@ export class CatalogService implements OnModuleInit {
     private readonly cooperatives: CooperativesService,
     private readonly regions: RegionsService,
     private readonly clock: Clock,
-  ) {}
+    @Inject(APP_CONFIG) config: AppConfig,
+  ) {
+    this.lists = new ListCache(config.catalogCacheSeconds * 1000);
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    const url = (this.ds.options as { url?: string }).url;
+    if (!this.lists.enabled || !url) return;
+    this.listener = new PgListener(url, CATALOG_CHANNEL, () => this.lists.clear(), () => this.lists.clear(), (msg) => this.logger.warn(msg));
+    await this.listener.start();
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await this.listener?.stop();
+  }
+
+  /**
+   * Products changed (after their transaction committed): this instance's cached lists go at once,
+   * every other instance's when the notice arrives. Called by the catalog's own writes and by
+   * other modules that change what a list shows (photos).
+   */
+  async productsChanged(): Promise<void> {
+    this.lists.clear();
+    if (!this.listener) return;
+    await this.ds.query('SELECT pg_notify($1, $2)', [CATALOG_CHANNEL, '']).catch((err) => this.logger.warn({ err }, 'could not announce a catalog change'));
+  }
+
+  /**
+   * GET /products as its JSON text: public lists (not includeInactive) come from the list cache
+   * (list-cache.ts) when this instance is listening for catalog changes.
+   */
+  async listJson(query: ProductListQuery, actor?: Principal): Promise<string> {
+    const cacheable = this.lists.enabled && !query.includeInactive && this.listener?.live === true;
+    const now = this.clock.now().getTime();
+    const key = cacheable ? listKey(query as unknown as Record<string, unknown>, this.today()) : null;
+    if (key) {
+      const hit = this.lists.get(key, now);
+      if (hit !== undefined) return hit;
+    }
+    const generation = this.lists.generation;
+    const body = JSON.stringify(await this.list(query, actor));
+    if (key && this.listener?.live) this.lists.set(key, body, now, generation);
+    return body;
+  }
 
   onModuleInit(): void {
     // A cooperative's name and province are part of its products' search text and province filter.
     this.cooperatives.onSearchFieldsChanged(async (cooperativeId) => {
       try {
         await this.refreshCooperativeProducts(cooperativeId);
+        await this.productsChanged();
       } catch (err) {
         // The cooperative change is already committed; stale search text must not turn it into a 500.
         this.logger.error({ err, cooperativeId }, 'could not refresh the search text of the cooperative\'s products');
@@ -158,6 +210,7 @@ export class CatalogService implements OnModuleInit {
     } catch (e) {
       throw this.mapWriteError(e, dto.sku);
     }
+    await this.productsChanged();
     return this.get(id);
   }
 
@@ -276,6 +329,7 @@ export class CatalogService implements OnModuleInit {
         throw this.mapWriteError(e, dto.sku ?? '');
       }
     });
+    await this.productsChanged();
     return this.get(id);
   }
 
@@ -288,6 +342,7 @@ export class CatalogService implements OnModuleInit {
       const now = this.clock.now();
       await m.getRepository(ProductEntity).update({ id: cur.id }, { status: 'archived', archivedAt: now, updatedAt: now });
     });
+    await this.productsChanged();
     return this.get(id);
   }
 

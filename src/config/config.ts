@@ -82,6 +82,7 @@ export interface AppConfig {
   /** Keys that encrypt bank-feed secrets at rest; unset (not in production) = a key file beside DATA_DIR. */
   bankFeedEncryptionKeys?: string[];
   apiKeyCacheSeconds: number;
+  catalogCacheSeconds: number;
   jobSweepSeconds: number;
   media: MediaConfig;
   /** HTTP worker processes (node:cluster); 1 = one process, no cluster. */
@@ -151,6 +152,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       S3_FORCE_PATH_STYLE: bool({ default: false, desc: 'path-style bucket addressing (MinIO)' }),
       S3_PUBLIC_BASE_URL: url({ default: undefined, desc: 'public URL of the bucket (CDN); unset = the app serves photos' }),
       BANK_FEED_ENCRYPTION_KEYS: secretKeys({ default: undefined, desc: 'keys encrypting bank-feed secrets at rest, newest first' }),
+      CATALOG_CACHE_SECONDS: num({ default: 2, desc: 'how long an instance keeps public product lists (product changes clear them on every instance; stock in lists may lag this long); 0 = never' }),
       API_KEY_CACHE_SECONDS: num({ default: 10, desc: 'how long a verified API key is remembered (revocation is immediate on every instance); 0 = never' }),
       JOB_SWEEP_SECONDS: num({ default: 15, desc: 'how often owed background work that lost its process is re-sent; 0 = never' }),
       WEB_CONCURRENCY: positiveInt({ default: 0, desc: 'HTTP worker processes; default the number of CPUs (1 when NODE_ENV=test)', max: 256 }),
@@ -174,6 +176,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   }
   if (!Number.isInteger(e.ORDER_EXPIRY_SWEEP_SECONDS) || e.ORDER_EXPIRY_SWEEP_SECONDS < 0 || e.ORDER_EXPIRY_SWEEP_SECONDS > 3600) {
     throw new ConfigError('Invalid configuration: ORDER_EXPIRY_SWEEP_SECONDS must be a whole number of seconds from 0 to 3600');
+  }
+  if (!Number.isInteger(e.CATALOG_CACHE_SECONDS) || e.CATALOG_CACHE_SECONDS < 0 || e.CATALOG_CACHE_SECONDS > 3600) {
+    throw new ConfigError('Invalid configuration: CATALOG_CACHE_SECONDS must be a whole number of seconds from 0 to 3600');
   }
   if (!Number.isInteger(e.API_KEY_CACHE_SECONDS) || e.API_KEY_CACHE_SECONDS < 0 || e.API_KEY_CACHE_SECONDS > 3600) {
     throw new ConfigError('Invalid configuration: API_KEY_CACHE_SECONDS must be a whole number of seconds from 0 to 3600');
@@ -220,6 +225,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     bankWebhookApiKey: e.BANK_WEBHOOK_API_KEY,
     bankFeedEncryptionKeys: e.BANK_FEED_ENCRYPTION_KEYS,
     apiKeyCacheSeconds: e.API_KEY_CACHE_SECONDS,
+    catalogCacheSeconds: e.CATALOG_CACHE_SECONDS,
     jobSweepSeconds: e.JOB_SWEEP_SECONDS,
     media: {
       storage: e.MEDIA_STORAGE as MediaConfig['storage'],

@@ -213,6 +213,7 @@ export class MediaService implements OnModuleInit {
       return this.processPhotoStatus(photo.id);
     }
     await this.discard([photo.original_key!]);
+    await this.catalog.productsChanged(); // the shop's lists show it now
     return 'ready';
   }
 
@@ -227,6 +228,7 @@ export class MediaService implements OnModuleInit {
       if (!rows.length) throw new PhotoNotFound(photoId);
       return rows[0];
     });
+    await this.catalog.productsChanged();
     await this.discard([...(removed.files ?? []).map((f) => f.key), ...(removed.original_key ? [removed.original_key] : [])]);
   }
 
@@ -235,7 +237,7 @@ export class MediaService implements OnModuleInit {
    * status), each id exactly once; else 400 naming what is missing, unknown or repeated.
    */
   async reorderPhotos(productId: string, order: string[], actor: Principal): Promise<PhotoView[]> {
-    return this.ds.transaction(async (m) => {
+    const photos = await this.ds.transaction(async (m) => {
       await this.catalog.lockOwnedProduct(m, productId, actor);
       const current: Array<{ id: string }> = await m.query(`SELECT id FROM product_photos WHERE product_id = $1`, [productId]);
       const problems = orderProblems(current.map((r) => r.id), order);
@@ -247,6 +249,8 @@ export class MediaService implements OnModuleInit {
       );
       return this.photosOf(m, productId);
     });
+    await this.catalog.productsChanged();
+    return photos;
   }
 
   /** GET /products/:id/images: every photo of the product, in order, for its owner or an admin. */

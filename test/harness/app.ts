@@ -63,6 +63,8 @@ export async function createTestApp(opts: { env?: Record<string, string>; clock?
     SEED_DEMO: 'false',
     DB_POOL_MAX: '20',
     ORDER_EXPIRY_SWEEP_SECONDS: '0',
+    // Lists straight from the database (stock levels in lists are exact); test/catalog-cache.e2e-spec.ts tests the cache.
+    CATALOG_CACHE_SECONDS: '0',
     ...opts.env,
   });
   const app = await createApp({ config, databaseUrl, clock: opts.clock });

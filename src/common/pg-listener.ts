@@ -1,19 +1,17 @@
 import pg from 'pg';
 
-/** The PostgreSQL channel on which a revoked API key's id is announced (NOTIFY, in the revoking transaction). */
-export const REVOCATION_CHANNEL = 'ocop_api_key_revoked';
-
 /**
- * Listens for API key revocations from every instance (LISTEN on a connection of its own). While
- * it is not listening — not connected yet, or the connection was lost — `live` is false and callers
- * must not trust cached keys: a revocation might be missed. A connection that dies silently (a
+ * Listens on one PostgreSQL channel for notices from every instance (LISTEN on a connection of its
+ * own): what a cache needs to forget entries another instance changed. While it is not listening —
+ * not connected yet, or the connection was lost — `live` is false and callers must not trust what
+ * they cached: a notice might be missed. A connection that dies silently (a
  * network partition, which TCP may take minutes to notice) is found by a query every
  * HEARTBEAT_MS that must answer within that time. It reconnects with back-off, and calls `onGap`
  * when listening resumes after a gap (everything cached before may be stale).
  */
 const HEARTBEAT_MS = 2000;
 
-export class RevocationListener {
+export class PgListener {
   private client?: pg.Client;
   private stopped = false;
   private retryMs = 250;
@@ -23,7 +21,8 @@ export class RevocationListener {
 
   constructor(
     private readonly connectionString: string,
-    private readonly onRevoked: (keyId: string) => void,
+    private readonly channel: string,
+    private readonly onNotice: (payload: string) => void,
     private readonly onGap: () => void,
     private readonly log: (msg: string) => void,
   ) {}
@@ -45,17 +44,17 @@ export class RevocationListener {
   private async connect(): Promise<void> {
     const client = new pg.Client({
       connectionString: this.connectionString,
-      application_name: 'ocop-market:key-revocations',
+      application_name: `ocop-market:${this.channel}`,
       keepAlive: true,
       query_timeout: HEARTBEAT_MS,
     });
     client.on('error', () => this.lost(client));
     client.on('end', () => this.lost(client));
     client.on('notification', (n) => {
-      if (n.channel === REVOCATION_CHANNEL && n.payload) this.onRevoked(n.payload);
+      if (n.channel === this.channel) this.onNotice(n.payload ?? '');
     });
     await client.connect();
-    await client.query(`LISTEN ${REVOCATION_CHANNEL}`);
+    await client.query(`LISTEN ${this.channel}`);
     if (this.stopped) {
       await client.end();
       return;
@@ -79,7 +78,7 @@ export class RevocationListener {
     if (this.heartbeat) clearInterval(this.heartbeat);
     this.onGap();
     if (this.stopped) return;
-    this.log('lost the API key revocation channel; keys are checked in the database until it is back');
+    this.log(`lost the ${this.channel} channel; nothing cached is trusted until it is back`);
     client.end().catch(() => undefined);
     this.schedule();
   }
