@@ -15,7 +15,7 @@ import './common/http.js';
 import { parseJsonBody } from './common/json-body.js';
 import { createOpenApiDocument, type OpenApiOptions } from './common/openapi.js';
 import { createRootLogger, PinoNestLogger } from './common/logging.js';
-import { HELMET_OPTIONS, securityHeaders } from './common/security-headers.js';
+import { API_HEADERS, PAGE_HEADERS } from './common/security-headers.js';
 import { createValidationPipe } from './common/validation.js';
 import { parseByteSize } from './config/config.js';
 import { MetricsService } from './health/metrics.service.js';
@@ -88,9 +88,9 @@ export async function createApp(opts: AppModuleOptions & { logger?: Pino }): Pro
   // reach Nest's error handler, hence the global AllExceptionsFilter (toErrorBody).
 
   const metrics = app.get(MetricsService);
-  const headers = securityHeaders(HELMET_OPTIONS);
   fastify.addHook('onRequest', (req, reply, done) => {
-    void reply.headers(headers).header('x-request-id', req.id);
+    // API answers get the short API set; the interactive docs are pages (the web pages set their own).
+    void reply.headers(req.url.startsWith('/docs') ? PAGE_HEADERS : API_HEADERS).header('x-request-id', req.id);
     done();
   });
   // One line and one metrics sample per request, after the answer has gone out.

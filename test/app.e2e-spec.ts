@@ -36,6 +36,16 @@ describe('app foundation (e2e)', () => {
     expect(res.headers['x-request-id']).toBe('abc-123');
     expect(res.headers['x-content-type-options']).toBe('nosniff');
     expect(res.headers['x-powered-by']).toBeUndefined();
+    // API answers: the short OWASP set; documents (the pages, /docs): helmet's full policy.
+    expect(res.headers['content-security-policy']).toBe("default-src 'none'; frame-ancestors 'none'");
+    expect(res.headers['x-frame-options']).toBe('DENY');
+    expect(res.headers['cross-origin-opener-policy']).toBeUndefined();
+    const docs = await t.http.get('/docs/');
+    expect(docs.headers['content-security-policy']).toContain("script-src 'self'");
+    expect(docs.headers['cross-origin-opener-policy']).toBe('same-origin');
+    const shop = await t.http.get('/'); // the storefront shell (or the 503 page when not built)
+    expect(shop.headers['content-security-policy']).toContain("script-src 'self'");
+    expect(shop.headers['content-security-policy']).not.toContain('upgrade-insecure-requests');
     const generated = await t.http.get('/health/live');
     expect(generated.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
   });

@@ -1,4 +1,4 @@
-import { HELMET_OPTIONS, securityHeaders } from './security-headers.js';
+import { API_HEADERS, HELMET_OPTIONS, PAGE_HEADERS, securityHeaders } from './security-headers.js';
 
 describe('securityHeaders (helmet, computed once)', () => {
   const h = securityHeaders(HELMET_OPTIONS);
@@ -18,5 +18,19 @@ describe('securityHeaders (helmet, computed once)', () => {
 
   it('is frozen: no request can change it for the next one', () => {
     expect(Object.isFrozen(h)).toBe(true);
+  });
+});
+
+describe('API_HEADERS (OWASP REST set)', () => {
+  it('keeps what an API answer needs, short', () => {
+    expect(API_HEADERS).toEqual({
+      'x-content-type-options': 'nosniff',
+      'strict-transport-security': PAGE_HEADERS['strict-transport-security'],
+      'x-frame-options': 'DENY',
+      'content-security-policy': "default-src 'none'; frame-ancestors 'none'",
+      'cross-origin-resource-policy': 'same-origin',
+      'referrer-policy': 'no-referrer',
+    });
+    expect(JSON.stringify(API_HEADERS).length).toBeLessThan(JSON.stringify(PAGE_HEADERS).length / 2);
   });
 });

@@ -44,3 +44,26 @@ export const HELMET_OPTIONS: Readonly<HelmetOptions> = {
   },
   crossOriginEmbedderPolicy: false,
 };
+
+/**
+ * The headers of API answers (JSON, images, PDFs, CSV), as OWASP's REST Security Cheat Sheet lists
+ * them: no content sniffing, HTTPS only, never framed, nothing loaded by the answer itself, not
+ * readable cross-origin, no referrer. The page policy above (helmet's full set, ~700 bytes) is for
+ * HTML documents only (WebController, /docs): a browser applies CSP and the other document
+ * headers to documents, and sending them with every API answer cost a measurable share of short
+ * requests (bench/RESULTS.md, bench:http).
+ */
+export function apiHeaders(pageHeaders: Readonly<Record<string, string>>): Readonly<Record<string, string>> {
+  return Object.freeze({
+    'x-content-type-options': 'nosniff',
+    'strict-transport-security': pageHeaders['strict-transport-security'],
+    'x-frame-options': 'DENY',
+    'content-security-policy': "default-src 'none'; frame-ancestors 'none'",
+    'cross-origin-resource-policy': 'same-origin',
+    'referrer-policy': 'no-referrer',
+  });
+}
+
+/** The page headers (helmet's full set with our policy), computed once. */
+export const PAGE_HEADERS = securityHeaders(HELMET_OPTIONS);
+export const API_HEADERS = apiHeaders(PAGE_HEADERS);

@@ -4,6 +4,7 @@ import type { FastifyReply } from 'fastify';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Public } from '../auth/decorators.js';
+import { PAGE_HEADERS } from '../common/security-headers.js';
 import { ASSET_NAME, type WebPage, webDistDir } from './web-bundle.js';
 
 const NOT_BUILT =
@@ -70,6 +71,8 @@ export class WebController {
 
   private async page(res: FastifyReply, name: WebPage): Promise<void> {
     const file = `${name}.html`;
+    // A document: helmet's full policy (API answers carry the short set, app.factory.ts).
+    void res.headers(PAGE_HEADERS);
     if (!existsSync(join(this.dir, file))) {
       await res.status(503).type('text/html; charset=utf-8').header('Cache-Control', 'no-store').send(NOT_BUILT);
       return;
