@@ -14,20 +14,40 @@ import { type Role } from './principal.js';
  */
 @Injectable()
 export class AuthGuard implements CanActivate {
+  /** A route's access rules, read from its decorators once (they never change at run time). */
+  private readonly rules = new WeakMap<object, { isPublic: boolean; roles?: Role[]; external: boolean }>();
+
   constructor(
     private readonly reflector: Reflector,
     private readonly keys: ApiKeysService,
   ) {}
 
-  async canActivate(ctx: ExecutionContext): Promise<boolean> {
+  private rulesOf(ctx: ExecutionContext) {
+    const handler = ctx.getHandler();
+    let r = this.rules.get(handler);
+    if (!r) {
+      const targets = [handler, ctx.getClass()];
+      r = {
+        isPublic: this.reflector.getAllAndOverride<boolean>(PUBLIC_KEY, targets) === true,
+        roles: this.reflector.getAllAndOverride<Role[] | undefined>(ROLES_KEY, targets),
+        external: this.reflector.getAllAndOverride<boolean>(EXTERNAL_AUTH_KEY, targets) === true,
+      };
+      this.rules.set(handler, r);
+    }
+    return r;
+  }
+
+  canActivate(ctx: ExecutionContext): boolean | Promise<boolean> {
     if (ctx.getType() !== 'http') return true;
     const req = ctx.switchToHttp().getRequest<FastifyRequest>();
-    const targets = [ctx.getHandler(), ctx.getClass()];
-    const isPublic = this.reflector.getAllAndOverride<boolean>(PUBLIC_KEY, targets);
-    const roles = this.reflector.getAllAndOverride<Role[] | undefined>(ROLES_KEY, targets);
-
-    const external = this.reflector.getAllAndOverride<boolean>(EXTERNAL_AUTH_KEY, targets);
+    const { isPublic, roles, external } = this.rulesOf(ctx);
     const header = external ? undefined : req.headers.authorization;
+    // No key presented on a public route: answered at once, without a promise.
+    if (header === undefined && isPublic) return true;
+    return this.check(req, header, isPublic, roles);
+  }
+
+  private async check(req: FastifyRequest, header: string | undefined, isPublic: boolean, roles: Role[] | undefined): Promise<boolean> {
     if (header !== undefined) {
       const m = /^Bearer\s+(\S+)\s*$/i.exec(header);
       if (!m) {
