@@ -21,7 +21,7 @@
  * This file is also the load worker (when run as a worker thread).
  */
 import 'reflect-metadata';
-import { existsSync, readdirSync, readFileSync, rmSync, statfsSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, statfsSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { cpus, loadavg, platform, release, totalmem } from 'node:os';
@@ -42,6 +42,7 @@ import { insertStallTransactionsCount, type StallTxnInput, type StallTxnMethod }
 import communesData from '../src/regions/data/communes.json' with { type: 'json' };
 import provincesData from '../src/regions/data/provinces.json' with { type: 'json' };
 import { seededRandom } from '../src/common/seeded-random.js';
+import { writeResultsSection } from './lib/results.js';
 
 // ---------------------------------------------------------------------------------------------
 // Load worker: `clients` clients send their requests one after the other over keep-alive sockets.
@@ -353,27 +354,6 @@ function summarize(r: LoadResult): Latency {
   };
 }
 
-/** Writes `## Markets`, replacing only that section. */
-function writeSection(body: string): void {
-  const heading = '## Markets';
-  const section = `${heading}\n\n${body.trim()}\n`;
-  if (!existsSync(RESULTS)) {
-    writeFileSync(RESULTS, `# Benchmarks\n\nWritten by the \`npm run bench:*\` scripts; each script rewrites its own section.\n\n${section}`);
-    return;
-  }
-  const lines = readFileSync(RESULTS, 'utf8').split('\n');
-  const start = lines.findIndex((l) => l.trim() === heading);
-  if (start < 0) {
-    writeFileSync(RESULTS, `${lines.join('\n').replace(/\n*$/, '\n\n')}${section}`);
-    return;
-  }
-  let end = lines.findIndex((l, i) => i > start && /^## /.test(l));
-  if (end < 0) end = lines.length;
-  const before = lines.slice(0, start).join('\n').replace(/\n*$/, '\n\n');
-  const after = lines.slice(end).join('\n');
-  writeFileSync(RESULTS, `${before}${section}${after ? `\n${after}` : ''}`.replace(/\n*$/, '\n'));
-}
-
 async function main(): Promise<void> {
   const disk = statfsSync(ROOT);
   const freeGiB = (disk.bavail * disk.bsize) / 2 ** 30;
@@ -592,7 +572,9 @@ async function main(): Promise<void> {
     );
     lines.push('');
     lines.push(`One year of one market through MarketStatsService alone (no HTTP, no auth, one request at a time): median ${aloneMedian.toFixed(1)} ms over 30 calls. Statistics never read \`stall_transactions\`.`);
-    writeSection(lines.join('\n'));
+    // The full 10M run is "Markets"; a smaller --transactions run keeps its own section beside it.
+    const heading = TRANSACTIONS === 10_000_000 ? 'Markets' : `Markets (${TRANSACTIONS.toLocaleString('en-US')} transactions)`;
+    writeResultsSection(RESULTS, heading, lines.join('\n'));
     log(`wrote ${RESULTS} (## Markets)`);
   } finally {
     if (app) await app.close();
