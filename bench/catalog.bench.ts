@@ -76,23 +76,34 @@ function planSummary(n: PlanNode): string[] {
 /** What the figures say, computed from this run. */
 function reading(
   baseline: { s: LatencySummary; rps: number },
-  rows: Array<{ p: { q: BenchQuery; matches: number | null; execMs: number }; web: { s: LatencySummary; rps: number }; db: LatencySummary }>,
+  rows: Array<{
+    p: { q: BenchQuery; matches: number | null; execMs: number; planMs: number };
+    web: { s: LatencySummary; rps: number };
+    cold: { s: LatencySummary; rps: number };
+    db: LatencySummary;
+  }>,
 ): string[] {
   const out: string[] = ['Reading:', ''];
   const missed = rows.filter((r) => r.web.s.p95 > TARGET_P95_MS);
-  if (!missed.length) return [...out, `- Every query meets p95 ≤ ${TARGET_P95_MS} ms.`];
-  if (baseline.s.p95 > TARGET_P95_MS) {
-    out.push(
-      `- The app's fixed cost per request decides first: \`GET /health/live\`, which runs no query, already has p95 ${ms(baseline.s.p95)} ms ` +
-        `(${baseline.rps.toFixed(0)} req/s) with ${CONCURRENCY} clients on ${cpus().length} CPUs. At that concurrency no endpoint of this app ` +
-        `(Express, helmet, rate limit, pino-http, metrics, validation) can reach ${TARGET_P95_MS} ms on this machine, whatever its SQL.`,
-    );
-  }
+  out.push(
+    missed.length
+      ? `- Default configuration: ${missed.length} of ${rows.length} queries miss p95 ≤ ${TARGET_P95_MS} ms (${missed.map((r) => r.p.q.name).join(', ')}).`
+      : `- Default configuration: every query meets p95 ≤ ${TARGET_P95_MS} ms; these are repeated queries, so nearly all answers come from the list cache.`,
+  );
+  const coldMissed = rows.filter((r) => r.cold.s.p95 > TARGET_P95_MS);
+  out.push(
+    coldMissed.length
+      ? `- Without the cache ${coldMissed.length} of ${rows.length} queries miss it (${coldMissed.map((r) => `${r.p.q.name} ${ms(r.cold.s.p95)} ms`).join(', ')}). ` +
+          `One query alone takes ${Math.min(...rows.map((r) => r.p.execMs)).toFixed(2)}–${Math.max(...rows.map((r) => r.p.execMs)).toFixed(2)} ms to execute ` +
+          `plus ${Math.min(...rows.map((r) => r.p.planMs)).toFixed(2)}–${Math.max(...rows.map((r) => r.p.planMs)).toFixed(2)} ms to plan; ` +
+          `with ${CONCURRENCY} requests in flight on ${cpus().length} CPUs shared by PostgreSQL, the app and the load generator, each waits behind the others ` +
+          `(the SQL alone, without the app, already has p95 ${ms(Math.min(...rows.map((r) => r.db.p95)))}–${ms(Math.max(...rows.map((r) => r.db.p95)))} ms at that concurrency).`
+      : `- Without the cache every query also meets it.`,
+  );
   const lists = rows.filter((r) => r.p.matches === null);
   if (lists.length) {
     out.push(
-      `- Lists are index walks that stop after 21 rows: ${lists.map((r) => `${r.p.execMs.toFixed(2)} ms`).join(', ')} of database time per query; ` +
-        `their HTTP time is the app's per-request cost queued behind ${CONCURRENCY} clients.`,
+      `- Lists are index walks that stop after 21 rows: ${lists.map((r) => `${r.p.execMs.toFixed(2)} ms`).join(', ')} of database time per query.`,
     );
   }
   const searches = rows.filter((r) => r.p.matches !== null).sort((a, b) => (b.p.matches ?? 0) - (a.p.matches ?? 0));
@@ -100,9 +111,10 @@ function reading(
     out.push(
       `- Searches rank by tier (the name starts with the words, holds them, or only the cooperative/description does), then stars and newest; ` +
         `each tier walks an index and stops after the page, so database time no longer grows with the number of matches ` +
-        `(${searches.map((r) => `${r.p.matches} matches → ${r.p.execMs.toFixed(1)} ms`).join('; ')}, one query alone; see "SQL alone" under ${CONCURRENCY} clients).`,
+        `(${searches.map((r) => `${r.p.matches} matches → ${r.p.execMs.toFixed(1)} ms`).join('; ')}, one query alone).`,
     );
   }
+  out.push(`- \`GET /health/live\` (no database) at the same concurrency: p95 ${ms(baseline.s.p95)} ms, ${baseline.rps.toFixed(0)} req/s — the floor of any request here.`);
   return out;
 }
 
@@ -117,6 +129,7 @@ async function main(): Promise<void> {
   log(`starting embedded PostgreSQL in ${DATA_DIR}`);
   const server = await startEmbeddedPostgres({ dataDir: DATA_DIR, persistent: false });
   let app: Awaited<ReturnType<typeof createApp>> | undefined;
+  let appNoCache: Awaited<ReturnType<typeof createApp>> | undefined;
   let pool: pg.Pool | undefined;
   try {
     const admin = new pg.Client({ connectionString: server.adminUrl });
@@ -141,6 +154,8 @@ async function main(): Promise<void> {
       ORDER_EXPIRY_SWEEP_SECONDS: '0',
     });
     app = await createApp({ config, databaseUrl: url });
+    // The same app with the public list cache off: every request runs its query.
+    appNoCache = await createApp({ config: { ...config, catalogCacheSeconds: 0 }, databaseUrl: url });
     const catalog = app.get(CatalogService);
     const today = catalog.today();
 
@@ -156,6 +171,8 @@ async function main(): Promise<void> {
     await app.listen(0, '127.0.0.1');
     const port = (app.getHttpServer().address() as AddressInfo).port;
     const base = `http://127.0.0.1:${port}`;
+    await appNoCache.listen(0, '127.0.0.1');
+    const baseNoCache = `http://127.0.0.1:${(appNoCache.getHttpServer().address() as AddressInfo).port}`;
 
     // Exactly the SQL the service runs for each query; its plan and single-run time.
     interface Planned {
@@ -164,6 +181,7 @@ async function main(): Promise<void> {
       params: unknown[];
       matches: number | null;
       execMs: number;
+      planMs: number;
       nodes: string[];
     }
     const planned: Planned[] = [];
@@ -179,18 +197,18 @@ async function main(): Promise<void> {
           await pool.query(`SELECT count(*)::int AS n FROM products WHERE status = 'active' AND ocop_expires_at >= $2::date AND search_vector @@ to_tsquery('simple', $1)`, [tsq, today])
         ).rows[0].n;
       }
-      planned.push({ q, sql: plan.sql, params: plan.params, matches, execMs: root['Execution Time'], nodes: planSummary(root.Plan) });
+      planned.push({ q, sql: plan.sql, params: plan.params, matches, execMs: root['Execution Time'], planMs: root['Planning Time'], nodes: planSummary(root.Plan) });
     }
 
     const load = { concurrency: CONCURRENCY, requestsPerClient: REQUESTS_PER_CLIENT };
-    async function http(path: string): Promise<{ s: LatencySummary; rps: number }> {
-      const check = await fetch(base + path);
+    async function http(path: string, origin = base): Promise<{ s: LatencySummary; rps: number }> {
+      const check = await fetch(origin + path);
       const body = (await check.json()) as { items?: unknown[] };
       if (check.status !== 200 || (path.startsWith('/products') && !body.items?.length)) {
         throw new Error(`${path}: ${check.status} ${JSON.stringify(body).slice(0, 300)}`);
       }
-      for (let i = 0; i < WARMUP_REQUESTS; i++) await (await fetch(base + path)).arrayBuffer();
-      const r = await runLoad(base + path, { ...load, client: CLIENT });
+      for (let i = 0; i < WARMUP_REQUESTS; i++) await (await fetch(origin + path)).arrayBuffer();
+      const r = await runLoad(origin + path, { ...load, client: CLIENT });
       if (r.errors) throw new Error(`${path}: ${r.errors} failed requests, first: ${r.firstError}`);
       return { s: summarize(r.latencies), rps: (r.latencies.length / r.elapsedMs) * 1000 };
     }
@@ -199,15 +217,19 @@ async function main(): Promise<void> {
     const baseline = await http('/health/live');
     log(`  p50 ${ms(baseline.s.p50)} ms  p95 ${ms(baseline.s.p95)} ms  ${baseline.rps.toFixed(0)} req/s`);
 
-    const rows: Array<{ p: Planned; web: { s: LatencySummary; rps: number }; db: LatencySummary }> = [];
+    const rows: Array<{ p: Planned; web: { s: LatencySummary; rps: number }; cold: { s: LatencySummary; rps: number }; db: LatencySummary }> = [];
     for (const p of planned) {
       const path = `/products?${new URLSearchParams(p.q.query).toString()}`;
       log(`${p.q.name}: ${CONCURRENCY} clients × ${REQUESTS_PER_CLIENT} requests`);
       const web = await http(path);
+      const cold = await http(path, baseNoCache);
       const dbRun = await runDbLoad(pool, p.sql, p.params, load);
       const db = summarize(dbRun.latencies);
-      rows.push({ p, web, db });
-      log(`  HTTP p50 ${ms(web.s.p50)} ms  p95 ${ms(web.s.p95)} ms  ${web.rps.toFixed(0)} req/s | SQL alone p50 ${ms(db.p50)} ms  p95 ${ms(db.p95)} ms`);
+      rows.push({ p, web, cold, db });
+      log(
+        `  HTTP p50 ${ms(web.s.p50)} ms  p95 ${ms(web.s.p95)} ms  ${web.rps.toFixed(0)} req/s | no cache p95 ${ms(cold.s.p95)} ms  ${cold.rps.toFixed(0)} req/s | ` +
+          `SQL alone p50 ${ms(db.p50)} ms  p95 ${ms(db.p95)} ms`,
+      );
     }
 
     const cpu = cpus();
@@ -228,18 +250,21 @@ async function main(): Promise<void> {
     lines.push(
       `Load: ${CONCURRENCY} concurrent clients × ${REQUESTS_PER_CLIENT} requests per query after ${WARMUP_REQUESTS} warm-up requests; ` +
         `client \`${CLIENT}\` (keep-alive) in a worker thread; real app (createApp, log level silent), pool of ${DB_POOL} connections; first page of 20. ` +
+        `"HTTP" is the app as configured by default (CATALOG_CACHE_SECONDS=2: a public list answered from memory for up to 2 s, so under this load nearly every request after the first is a cache hit); ` +
+        `"no cache" is a second instance of the app with CATALOG_CACHE_SECONDS=0, where every request runs the query. ` +
         `"SQL alone" sends the service's SQL for the same query straight to PostgreSQL from ${CONCURRENCY} connections, ${REQUESTS_PER_CLIENT} times each.`,
     );
     lines.push('');
-    lines.push(`Target: HTTP p95 ≤ ${TARGET_P95_MS} ms.`);
+    lines.push(`Target: HTTP p95 ≤ ${TARGET_P95_MS} ms (judged on the default configuration; the no-cache column shows what a query nobody asked for in the last 2 s costs).`);
     lines.push('');
-    lines.push('| Query | Matches | HTTP p50 ms | HTTP p95 ms | HTTP p99 ms | req/s | SQL alone p50 ms | SQL alone p95 ms | SQL 1 run ms | Target |');
-    lines.push('|---|---:|---:|---:|---:|---:|---:|---:|---:|:---:|');
-    lines.push(`| \`GET /health/live\` (baseline, no database) | – | ${ms(baseline.s.p50)} | ${ms(baseline.s.p95)} | ${ms(baseline.s.p99)} | ${baseline.rps.toFixed(0)} | – | – | – | ${baseline.s.p95 <= TARGET_P95_MS ? 'met' : 'missed'} |`);
+    lines.push('| Query | Matches | HTTP p50 ms | HTTP p95 ms | HTTP p99 ms | req/s | no cache p50 ms | no cache p95 ms | no cache req/s | SQL alone p50 ms | SQL alone p95 ms | SQL 1 run ms (planning) | Target |');
+    lines.push('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|:---:|');
+    lines.push(`| \`GET /health/live\` (baseline, no database) | – | ${ms(baseline.s.p50)} | ${ms(baseline.s.p95)} | ${ms(baseline.s.p99)} | ${baseline.rps.toFixed(0)} | – | – | – | – | – | – | ${baseline.s.p95 <= TARGET_P95_MS ? 'met' : 'missed'} |`);
     for (const r of rows) {
       lines.push(
         `| \`${r.p.q.name}\` | ${r.p.matches ?? '–'} | ${ms(r.web.s.p50)} | ${ms(r.web.s.p95)} | ${ms(r.web.s.p99)} | ${r.web.rps.toFixed(0)} | ` +
-          `${ms(r.db.p50)} | ${ms(r.db.p95)} | ${r.p.execMs.toFixed(2)} | ${r.web.s.p95 <= TARGET_P95_MS ? 'met' : 'missed'} |`,
+          `${ms(r.cold.s.p50)} | ${ms(r.cold.s.p95)} | ${r.cold.rps.toFixed(0)} | ` +
+          `${ms(r.db.p50)} | ${ms(r.db.p95)} | ${r.p.execMs.toFixed(2)} (${r.p.planMs.toFixed(2)}) | ${r.web.s.p95 <= TARGET_P95_MS ? 'met' : 'missed'}${r.cold.s.p95 <= TARGET_P95_MS ? '' : ' (no cache: missed)'} |`,
       );
     }
     lines.push('');
@@ -253,6 +278,7 @@ async function main(): Promise<void> {
     log(`written to ${RESULTS}`);
   } finally {
     await app?.close().catch(() => undefined);
+    await appNoCache?.close().catch(() => undefined);
     await pool?.end().catch(() => undefined);
     await server.stop();
     rmSync(DATA_DIR, { recursive: true, force: true });

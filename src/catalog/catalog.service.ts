@@ -7,6 +7,7 @@ import type { Principal } from '../auth/principal.js';
 import { Clock, vietnamDate } from '../common/clock.js';
 import { Conflict, type FieldProblem, InvalidInput, NotFound, Unauthorized } from '../common/errors.js';
 import { type CursorKind, decodeCursor, type Page, pageLimit, toPage } from '../common/pagination.js';
+import type { BankAccount } from '../banks/banks.service.js';
 import type { CooperativeEntity } from '../cooperatives/cooperative.entity.js';
 import { CooperativesService } from '../cooperatives/cooperatives.service.js';
 import { PgListener } from '../common/pg-listener.js';
@@ -44,6 +45,8 @@ export interface ReservedLine {
   sku: string;
   priceVnd: number;
   qty: number;
+  /** The seller, read in the same statement as the stock: its name and the account it is paid on. */
+  cooperative: { name: string; account: BankAccount };
 }
 
 /** What planList() decided: the SQL to run and how to page its rows. */
@@ -368,17 +371,24 @@ export class CatalogService implements OnModuleInit, OnApplicationBootstrap, OnM
       .sort((a, b) => (a.productId < b.productId ? -1 : a.productId > b.productId ? 1 : a.index - b.index));
     const taken = new Map<number, ReservedLine>();
     for (const l of ordered) {
-      const rows: Array<{ id: string; cooperative_id: string; name: string; unit: string; sku: string; price_vnd: string }> = await manager.query(
-        `WITH taken AS (
-           UPDATE products SET stock_qty = stock_qty - $2
-           WHERE id = $1 AND stock_qty >= $2 AND status = 'active' AND ocop_expires_at >= $3::date
-           RETURNING id, cooperative_id, name, unit, sku, price_vnd)
-         SELECT * FROM taken`,
+      // The cooperative comes with the row (its name and payout account): no second round trip.
+      const rows: Array<{
+        id: string; cooperative_id: string; name: string; unit: string; sku: string; price_vnd: string;
+        coop_name: string; bank_bin: string; bank_account_number: string; bank_account_name: string;
+      }> = await manager.query(
+        `UPDATE products p SET stock_qty = p.stock_qty - $2
+         FROM cooperatives c
+         WHERE p.id = $1 AND p.stock_qty >= $2 AND p.status = 'active' AND p.ocop_expires_at >= $3::date AND c.id = p.cooperative_id
+         RETURNING p.id, p.cooperative_id, p.name, p.unit, p.sku, p.price_vnd,
+                   c.name AS coop_name, c.bank_bin, c.bank_account_number, c.bank_account_name`,
         [l.productId, l.qty, today],
       );
       if (!rows.length) throw await this.whyNotReserved(manager, l, today);
       const r = rows[0];
-      taken.set(l.index, { productId: r.id, cooperativeId: r.cooperative_id, name: r.name, unit: r.unit, sku: r.sku, priceVnd: Number(r.price_vnd), qty: l.qty });
+      taken.set(l.index, {
+        productId: r.id, cooperativeId: r.cooperative_id, name: r.name, unit: r.unit, sku: r.sku, priceVnd: Number(r.price_vnd), qty: l.qty,
+        cooperative: { name: r.coop_name, account: { bankBin: r.bank_bin, accountNumber: r.bank_account_number, accountName: r.bank_account_name } },
+      });
     }
     return lines.map((l) => taken.get(l.index)!);
   }

@@ -148,17 +148,15 @@ export class OrdersService {
       list.push(line);
       byCoop.set(line.cooperativeId, list);
     }
-    const coops = await this.cooperatives.getMany([...byCoop.keys()], m);
     const checkoutId = randomUUID();
     const vietqr = dto.paymentMethod === 'vietqr';
     const plans = [...byCoop].map(([cooperativeId, items]) => {
-      const coop = coops.get(cooperativeId);
-      if (!coop) throw new NotFound('Cooperative', cooperativeId);
+      const coop = items[0].cooperative;
       const total = items.reduce((s, l) => s + l.priceVnd * l.qty, 0);
       if (!Number.isSafeInteger(total) || total > MAX_VND) {
         throw InvalidInput.field('items', `the order total ${total} VND exceeds the maximum of ${MAX_VND} VND`);
       }
-      const account = this.cooperatives.payoutAccount(coop);
+      const account = coop.account;
       const token = generateOrderToken();
       const reference = vietqr ? generateReference(randomBytes) : null;
       return {
