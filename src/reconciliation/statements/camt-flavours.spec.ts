@@ -3,6 +3,7 @@
  * camt/, our own content in the shapes of the ISO 20022 message definitions and public samples).
  */
 import { bytesStream, collect, failure, fixtureBytes, vn } from '../../../test/fixtures/statements/helpers.js';
+import { findReferences } from '../matcher/extract.js';
 import { parseCamtStatement } from './camt.js';
 import type { StatementLine } from './statement-line.js';
 
@@ -66,3 +67,157 @@ describe('camt flavours', () => {
     ]);
   });
 });
+
+/**
+ * One sample per version that had none (test/fixtures/statements/camt/camt05x-v0N.xml, our own
+ * content in each version's shape): what differs between versions is where the same facts sit —
+ * `Sts` as a code up to .07 and `Sts/Cd` from .08, `RltdPties/Dbtr/Nm` up to .07 and
+ * `Dbtr/Pty/Nm` from .08, `TxDtls/Amt` from .03 (`AmtDtls/TxAmt` in .02), `Refs/UETR` from .07;
+ * `BookgDt` with `Dt` or `DtTm`; remittance as `Ustrd` or `Strd/CdtrRefInf/Ref`.
+ */
+describe('camt versions', () => {
+  const line = (l: Omit<StatementLine, 'accountNumber'> & { accountNumber?: string }): StatementLine => ({ accountNumber: '1023456789', ...l });
+  const VERSIONS: Array<[string, string, string | undefined, StatementLine[]]> = [
+    [
+      'camt.053.001.03: Sts code, TxDtls/Amt + CdtDbtInd, Dbtr/Nm, Ustrd; AddtlNtryInf on an entry without details',
+      'camt053-v03.xml',
+      undefined,
+      [
+        line({
+          lineNo: 1, bankTransactionId: 'FT24316000000301', bookedAt: vn('2024-11-11T00:00:00'), direction: 'in', amountVnd: 250_000,
+          description: 'Thanh toan don OC8D2F5G9H3 che tan cuong', counterpartyName: 'DO VAN KHANH', counterpartyAccount: '0011000000301', counterpartyBankBin: '970436',
+        }),
+        line({ lineNo: 2, bankTransactionId: 'FT24316000000302', bookedAt: vn('2024-11-11T00:00:00'), direction: 'out', amountVnd: 30_000, description: 'Phi quan ly tai khoan thang 11' }),
+      ],
+    ],
+    [
+      'camt.053.001.04: BookgDt/DtTm, remittance only Strd/CdtrRefInf/Ref, Ustrd + Strd together, Cdtr/Nm, a CLAV balance beside CLBD',
+      'camt053-v04.xml',
+      undefined,
+      [
+        line({
+          lineNo: 1, bankTransactionId: 'FT24317000000401', bookedAt: vn('2024-11-12T09:41:07'), direction: 'in', amountVnd: 120_000,
+          description: 'OC9X2M4K7Q4', counterpartyName: 'PHAN THI LAN', counterpartyAccount: '19031234560401',
+        }),
+        line({
+          lineNo: 2, bankTransactionId: 'FT24317000000402', bookedAt: vn('2024-11-12T00:00:00'), direction: 'out', amountVnd: 75_000,
+          description: 'Cuoc van chuyen HD-2024-1187 ky 11/2024', counterpartyName: 'CONG TY TNHH GIAO HANG NHANH', counterpartyAccount: '0071000000402',
+        }),
+      ],
+    ],
+    [
+      'camt.053.001.05: the reference in TxDtls/Refs/AcctSvcrRef, a UTC booking time, two Ustrd, PRCD opening, a pending entry, NtryRef only',
+      'camt053-v05.xml',
+      undefined,
+      [
+        line({
+          lineNo: 1, bankTransactionId: 'VCB2411130000501', bookedAt: new Date('2024-11-13T03:15:00Z'), direction: 'in', amountVnd: 450_000,
+          description: 'MBVCB.7012345.OC2K9D5F8HP mua mien dong', counterpartyName: 'HOANG MINH TUAN',
+        }),
+        // entry 2 is pending (PDNG): not a payment
+        line({ lineNo: 3, bankTransactionId: 'NTRY-0503', bookedAt: vn('2024-11-13T00:00:00'), direction: 'out', amountVnd: 20_000, description: 'Phi SMS Banking' }),
+      ],
+    ],
+    [
+      'camt.053.001.06: no BookgDt (the value date), EndToEndId as the only reference, AddtlTxInf as the memo, SchmeNm beside the account',
+      'camt053-v06.xml',
+      undefined,
+      [
+        line({
+          lineNo: 1, bankTransactionId: 'OCOP-E2E-0601', bookedAt: vn('2024-11-14T00:00:00'), direction: 'in', amountVnd: 600_000,
+          description: 'IBFT OC6J3K833MM', counterpartyName: 'LY THI HOA', counterpartyAccount: '0451000000601',
+        }),
+        line({
+          lineNo: 2, bankTransactionId: 'FT24319000000602', bookedAt: vn('2024-11-14T00:00:00'), direction: 'out', amountVnd: 150_000,
+          description: 'Tra tien phan bon vu dong', counterpartyName: 'HTX DICH VU NONG NGHIEP TAN LAP',
+        }),
+      ],
+    ],
+    [
+      'camt.053.001.07: Refs/UETR, a batch with Btch and the parts\' own references, a zoneless DtTm, a zero opening balance',
+      'camt053-v07.xml',
+      undefined,
+      [
+        line({ lineNo: 1, bankTransactionId: 'FT24320000000701', bookedAt: vn('2024-11-15T14:20:00'), direction: 'in', amountVnd: 300_000, description: 'OC5R8T3W3Y7 gao ST25', counterpartyName: 'VU DUC THANG' }),
+        line({ lineNo: 1, bankTransactionId: 'FT24320000000702', bookedAt: vn('2024-11-15T14:20:00'), direction: 'in', amountVnd: 200_000, description: 'OC33F7Q9M28', counterpartyName: 'NGO THI YEN' }),
+        line({ lineNo: 2, bankTransactionId: 'FT24320000000703', bookedAt: vn('2024-11-15T00:00:00'), direction: 'out', amountVnd: 45_000, description: 'Cuoc gui hang 14/11', counterpartyName: 'VIETTEL POST' }),
+      ],
+    ],
+    [
+      'camt.054.001.03: one Ntfctn, a zoneless DtTm, UTF-8 name and memo',
+      'camt054-v03.xml',
+      undefined,
+      [
+        line({
+          lineNo: 1, bankTransactionId: 'FT24321000000801', bookedAt: vn('2024-11-16T08:05:09'), direction: 'in', amountVnd: 185_000,
+          description: 'Thanh toán đơn OC2W6E9R4TN', counterpartyName: 'ĐẶNG THỊ HỒNG', counterpartyAccount: '0071000000801',
+        }),
+      ],
+    ],
+    [
+      'camt.054.001.05: two Ntfctn, Strd with CdtrRefInf/Ref and AddtlRmtInf, AcctSvcrRef before NtryRef',
+      'camt054-v05.xml',
+      undefined,
+      [
+        line({
+          lineNo: 1, bankTransactionId: 'FT24322000000901', bookedAt: vn('2024-11-17T09:58:31'), direction: 'in', amountVnd: 320_000,
+          description: 'OC4H8N2P6RK mua mat ong rung U Minh', counterpartyName: 'BUI QUANG HUY',
+        }),
+        line({
+          lineNo: 2, bankTransactionId: 'FT24322000000902', bookedAt: vn('2024-11-17T11:29:50'), direction: 'out', amountVnd: 60_000,
+          description: 'In tem nhan OCOP lo 3', counterpartyName: 'CONG TY CP IN AN BAO BI', counterpartyAccount: '1903888800902',
+        }),
+      ],
+    ],
+    [
+      'camt.054.001.06: IBAN account standing for the requested one, Refs/TxId as the reference, a NAPAS BIN with ClrSysId',
+      'camt054-v06.xml',
+      '1023456789',
+      [
+        line({
+          lineNo: 1, bankTransactionId: 'NAPAS241118000601', bookedAt: vn('2024-11-18T15:11:42'), direction: 'in', amountVnd: 275_000,
+          description: 'OC3HQ7RW2N7 ca phe robusta', counterpartyName: 'TRINH VAN LONG', counterpartyAccount: '0011000001006', counterpartyBankBin: '970422',
+        }),
+      ],
+    ],
+    [
+      'camt.054.001.07: a debit with only EndToEndId and UETR, Cdtr/Nm; an information entry is not a payment',
+      'camt054-v07.xml',
+      undefined,
+      [
+        line({
+          lineNo: 1, bankTransactionId: 'OCOP-PAYOUT-1107', bookedAt: vn('2024-11-19T00:00:00'), direction: 'out', amountVnd: 1_250_000,
+          description: 'Thanh toan tien hang dot 2', counterpartyName: 'NGUYEN VAN PHUC', counterpartyAccount: '0071001101107',
+        }),
+      ],
+    ],
+    [
+      'camt.054.001.08: Sts/Cd, Dbtr/Pty/Nm (the Cdtr beside it is the account holder), a NAPAS BIN',
+      'camt054-v08.xml',
+      undefined,
+      [
+        line({
+          lineNo: 1, bankTransactionId: 'FT24325000001201', bookedAt: vn('2024-11-20T07:45:01'), direction: 'in', amountVnd: 410_000,
+          description: 'MAI XUAN TRUONG chuyen tien OCA9F4KT6PE', counterpartyName: 'MAI XUAN TRUONG', counterpartyAccount: '0451000001201', counterpartyBankBin: '970407',
+        }),
+      ],
+    ],
+  ];
+
+  it.each(VERSIONS)('%s', async (_name, file, accountNumber, expected) => {
+    for (const chunk of [7, 64 * 1024]) {
+      const lines = await read(file, accountNumber, chunk);
+      expect(lines).toEqual(expected);
+      // The memos keep what the matcher looks for.
+      for (const l of lines) expect(findReferences(l.description).join()).toBe((l.description.match(/OC[0-9A-Z]{9}\b/g) ?? []).join());
+    }
+  });
+
+  it('the sample of each version says the version it is', () => {
+    for (const [, file] of VERSIONS) {
+      const m = /^camt(05[34])-v(0\d)\.xml$/.exec(file)!;
+      expect(fixtureBytes(`camt/${file}`).toString('utf8')).toContain(`xmlns="urn:iso:std:iso:20022:tech:xsd:camt.${m[1]}.001.${m[2]}"`);
+    }
+  });
+});
+

@@ -25,7 +25,9 @@
  *   `AcctSvcrRef` or `TxId`, else `<entry ref>/<n>` (n = its 1-based position in the entry, so
  *   every record of the batch stays distinct and stable), else its `EndToEndId`; an own reference
  *   two transactions of the batch share gets `/<n>` too.
- * - description: `RmtInf/Ustrd` joined with spaces, else `AddtlTxInf`, else `AddtlNtryInf`.
+ * - description: the remittance information — every `RmtInf/Ustrd`, then each `RmtInf/Strd`'s
+ *   `CdtrRefInf/Ref` and `AddtlRmtInf` (a text already in the memo is not repeated) — joined with
+ *   spaces; without any, `AddtlTxInf`, else `AddtlNtryInf`.
  * - counterparty: `RltdPties/Dbtr` (in) or `Cdtr` (out): `Nm` or `Pty/Nm`, `…Acct/Id/Othr/Id` or
  *   `IBAN`; BIN from `RltdAgts/DbtrAgt|CdtrAgt/FinInstnId/ClrSysMmbId/MmbId` when 6 digits.
  * - account: `Stmt/Acct` (camt.053) or `Ntfctn/Acct` (camt.054) `Id/Othr/Id`, or `Id/IBAN` (checked;
@@ -96,6 +98,26 @@ function child(node: XNode | undefined, ...path: string[]): XNode | undefined {
 function text(node: XNode | undefined, ...path: string[]): string | undefined {
   const t = child(node, ...path)?.text.trim();
   return t ? t : undefined;
+}
+
+/**
+ * A transaction's remittance information: its `Ustrd` lines, then per `Strd` the creditor
+ * reference (`CdtrRefInf/Ref`) and `AddtlRmtInf`; a text the memo already holds is not repeated.
+ */
+function remittanceOf(tx: XNode | undefined): string {
+  const parts: string[] = [];
+  const add = (t: string | undefined) => {
+    const s = t?.trim();
+    if (s && !parts.some((p) => p.includes(s))) parts.push(s);
+  };
+  const rmtInf = child(tx, 'RmtInf')?.children ?? [];
+  for (const c of rmtInf) if (c.name === 'Ustrd') add(c.text);
+  for (const strd of rmtInf) {
+    if (strd.name !== 'Strd') continue;
+    add(text(strd, 'CdtrRefInf', 'Ref'));
+    for (const c of strd.children) if (c.name === 'AddtlRmtInf') add(c.text);
+  }
+  return parts.join(' ');
 }
 
 class CamtReader {
@@ -252,10 +274,7 @@ class CamtReader {
 
     const record = (tx: XNode | undefined, amountVnd: number, dir: 'in' | 'out', id: string | null): StatementLine => {
       const party = dir === 'in' ? 'Dbtr' : 'Cdtr';
-      const ustrd = (child(tx, 'RmtInf')?.children ?? [])
-        .filter((c) => c.name === 'Ustrd')
-        .map((c) => c.text.trim())
-        .filter((t) => t !== '');
+      const remittance = remittanceOf(tx);
       const line: StatementLine = {
         lineNo: this.entries,
         bankTransactionId: id,
@@ -263,7 +282,7 @@ class CamtReader {
         bookedAt,
         direction: dir,
         amountVnd,
-        description: ustrd.length > 0 ? ustrd.join(' ') : (text(tx, 'AddtlTxInf') ?? entryInfo ?? ''),
+        description: remittance !== '' ? remittance : (text(tx, 'AddtlTxInf') ?? entryInfo ?? ''),
       };
       if (reversal) line.reversal = true;
       const name = text(tx, 'RltdPties', party, 'Nm') ?? text(tx, 'RltdPties', party, 'Pty', 'Nm');
@@ -283,9 +302,8 @@ class CamtReader {
     const txAmountNode = (tx: XNode) => child(tx, 'Amt') ?? child(tx, 'AmtDtls', 'TxAmt', 'Amt');
     if (txs.length > 1 && txs.some((tx) => txAmountNode(tx) === undefined)) {
       // A batch booked as one sum without the parts' amounts: one record with the entry's amount.
-      const ustrd = txs.flatMap((tx) => (child(tx, 'RmtInf')?.children ?? []).filter((c) => c.name === 'Ustrd').map((c) => c.text.trim()));
       const line = record(undefined, amount, direction, entryRef ?? null);
-      line.description = entryInfo ?? ustrd.filter((t) => t !== '').join(' ');
+      line.description = entryInfo ?? txs.map(remittanceOf).filter((t) => t !== '').join(' ');
       return [line];
     }
     if (txs.length <= 1) {
