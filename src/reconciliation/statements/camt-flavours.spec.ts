@@ -47,11 +47,13 @@ describe('camt flavours', () => {
       { n: 1, id: 'BATCH-241105-01/3', dir: 'in', vnd: 200_000, memo: 'OC9X2M4K7Q4', reversal: false },
       // A batch without the parts' amounts: one line with the entry's amount.
       { n: 2, id: 'BATCH-241106-02', dir: 'in', vnd: 300_000, memo: 'Thu ho lo 17 (2 giao dich)', reversal: false },
-      // RvslInd: DBIT takes a credit back, CRDT gives a debit back.
-      { n: 3, id: 'FT24310000000601', dir: 'out', vnd: 200_000, memo: 'Hoan tra giao dich FT24310000000601', reversal: true },
-      { n: 4, id: 'RV24311000000001', dir: 'in', vnd: 70_000, memo: 'Hoan phi chuyen tien', reversal: true },
       // A zero entry is read, not refused (the import counts it and stores nothing).
       { n: 5, id: 'FT24311000000009', dir: 'in', vnd: 0, memo: 'Mien phi SMS', reversal: false },
+      // RvslInd, read the ISO way since these balances add up so: DBIT takes a credit back, CRDT
+      // gives a debit back. Reversals come after the statement's other lines (held until its
+      // balances are read).
+      { n: 3, id: 'FT24310000000601', dir: 'out', vnd: 200_000, memo: 'Hoan tra giao dich FT24310000000601', reversal: true },
+      { n: 4, id: 'RV24311000000001', dir: 'in', vnd: 70_000, memo: 'Hoan phi chuyen tien', reversal: true },
     ]);
     expect(lines.every((l) => l.accountNumber === '1023456789')).toBe(true);
     expect(lines[0]).toMatchObject({ counterpartyName: 'TRUONG VAN HAI', bookedAt: vn('2024-11-05T10:15:00') });
@@ -221,3 +223,62 @@ describe('camt versions', () => {
   });
 });
 
+/**
+ * `RvslInd` is written two ways: ISO 20022's usage rule (`CdtDbtInd` is the reversal's own
+ * booking: DBIT takes back a credit) and German/Swiss banks' (the reversed entry's indicator is
+ * kept, as MT940's RC: CRDT + RvslInd takes back a credit). The statement's balances tell which.
+ */
+describe('camt reversals: which way RvslInd goes', () => {
+  const bal = (type: string, value: number) =>
+    `<Bal><Tp><CdOrPrtry><Cd>${type}</Cd></CdOrPrtry></Tp><Amt Ccy="VND">${Math.abs(value)}</Amt><CdtDbtInd>${value < 0 ? 'DBIT' : 'CRDT'}</CdtDbtInd><Dt><Dt>2024-11-21</Dt></Dt></Bal>`;
+  const ntry = (indicator: 'CRDT' | 'DBIT', amount: number, ref: string, reversal = false) =>
+    `<Ntry><Amt Ccy="VND">${amount}</Amt><CdtDbtInd>${indicator}</CdtDbtInd>${reversal ? '<RvslInd>true</RvslInd>' : ''}` +
+    `<Sts>BOOK</Sts><BookgDt><Dt>2024-11-21</Dt></BookgDt><AcctSvcrRef>${ref}</AcctSvcrRef></Ntry>`;
+  const acct = '<Acct><Id><Othr><Id>1023456789</Id></Othr></Id></Acct>';
+  const camt053 = (opening: number, closing: number, entries: string[]) =>
+    `<Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.053.001.04"><BkToCstmrStmt><Stmt>${acct}${bal('OPBD', opening)}${bal('CLBD', closing)}\n${entries.join('\n')}\n</Stmt></BkToCstmrStmt></Document>`;
+  const parse = async (xml: string) =>
+    (await collect(parseCamtStatement(bytesStream(xml, 11)))).map((l) => ({ n: l.lineNo, id: l.bankTransactionId, dir: l.direction, vnd: l.amountVnd, reversal: l.reversal ?? false }));
+
+  it('a credit entry with RvslInd takes back a credit when the balances say so (as MT940 RC); the reversals follow the statement\'s other lines', async () => {
+    // 1,000,000 + 300,000 − 300,000 + 50,000 + 5,000: the CRDT reversal went out, the DBIT one came in.
+    const xml = camt053(1_000_000, 1_055_000, [ntry('CRDT', 300_000, 'C1'), ntry('CRDT', 300_000, 'C1', true), ntry('CRDT', 50_000, 'C2'), ntry('DBIT', 5_000, 'F1', true)]);
+    expect(await parse(xml)).toEqual([
+      { n: 1, id: 'C1', dir: 'in', vnd: 300_000, reversal: false },
+      { n: 3, id: 'C2', dir: 'in', vnd: 50_000, reversal: false },
+      { n: 2, id: 'C1', dir: 'out', vnd: 300_000, reversal: true }, // takes back credit C1
+      { n: 4, id: 'F1', dir: 'in', vnd: 5_000, reversal: true }, // gives back debit F1
+    ]);
+  });
+
+  it('the ISO reading when the balances say so: DBIT + RvslInd takes back a credit, CRDT + RvslInd gives back a debit', async () => {
+    const xml = camt053(1_000_000, 1_055_000, [ntry('CRDT', 300_000, 'C1'), ntry('DBIT', 300_000, 'C1', true), ntry('CRDT', 50_000, 'C2'), ntry('CRDT', 5_000, 'F1', true)]);
+    expect(await parse(xml)).toEqual([
+      { n: 1, id: 'C1', dir: 'in', vnd: 300_000, reversal: false },
+      { n: 3, id: 'C2', dir: 'in', vnd: 50_000, reversal: false },
+      { n: 2, id: 'C1', dir: 'out', vnd: 300_000, reversal: true },
+      { n: 4, id: 'F1', dir: 'in', vnd: 5_000, reversal: true },
+    ]);
+  });
+
+  it('when the balances cannot tell (a camt.054; reversals that cancel out) the ISO rule holds', async () => {
+    const notification = `<Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.054.001.04"><BkToCstmrDbtCdtNtfctn><Ntfctn>${acct}${ntry('DBIT', 300_000, 'C1', true)}${ntry('CRDT', 5_000, 'F1', true)}</Ntfctn></BkToCstmrDbtCdtNtfctn></Document>`;
+    expect(await parse(notification)).toEqual([
+      { n: 1, id: 'C1', dir: 'out', vnd: 300_000, reversal: true },
+      { n: 2, id: 'F1', dir: 'in', vnd: 5_000, reversal: true },
+    ]);
+    const cancelling = camt053(1_000_000, 1_000_000, [ntry('CRDT', 7_000, 'R1', true), ntry('DBIT', 7_000, 'R2', true)]);
+    expect(await parse(cancelling)).toEqual([
+      { n: 1, id: 'R1', dir: 'in', vnd: 7_000, reversal: true },
+      { n: 2, id: 'R2', dir: 'out', vnd: 7_000, reversal: true },
+    ]);
+  });
+
+  it('balances that add up neither way are refused naming the closing balance', async () => {
+    const xml = camt053(1_000_000, 1_000_001, [ntry('CRDT', 300_000, 'C1'), ntry('CRDT', 300_000, 'C1', true)]);
+    const e = await failure(parseCamtStatement(bytesStream(xml)));
+    expect(e.message).toBe(
+      'entry 3: the closing balance CLBD 1,000,001 is not the opening balance 1,000,000 plus the booked entries (1,600,000): the statement is incomplete or corrupted (XML line 1)',
+    );
+  });
+});
