@@ -52,6 +52,33 @@ describe('statements: identity, reversals, Excel, encodings (e2e)', () => {
     return Buffer.from([':20:E2E', ':25:1023456789', `:60F:C261126VND${opening},`, ...lines, `:62F:C261127VND${balance},`, '-', ''].join('\r\n'));
   };
 
+  /**
+   * A camt.053.001.04 statement of 27/11/2026 whose balances add up. A reversal keeps the reversed
+   * entry's CdtDbtInd, as German and Swiss banks write it (CRDT + RvslInd takes back a credit, as
+   * MT940's RC does); the parser tells that reading from the ISO one by these balances.
+   */
+  const camt053 = (entries: Array<{ side: 'CRDT' | 'DBIT'; amount: number; ref: string; memo: string; reversal?: boolean }>, opening = 0) => {
+    const closing = entries.reduce((b, e) => b + ((e.side === 'CRDT') !== (e.reversal === true) ? e.amount : -e.amount), opening);
+    const bal = (type: string, v: number) =>
+      `<Bal><Tp><CdOrPrtry><Cd>${type}</Cd></CdOrPrtry></Tp><Amt Ccy="VND">${Math.abs(v)}</Amt><CdtDbtInd>${v < 0 ? 'DBIT' : 'CRDT'}</CdtDbtInd><Dt><Dt>2026-11-27</Dt></Dt></Bal>`;
+    const ntry = (e: (typeof entries)[number]) =>
+      `<Ntry><Amt Ccy="VND">${e.amount}</Amt><CdtDbtInd>${e.side}</CdtDbtInd>${e.reversal ? '<RvslInd>true</RvslInd>' : ''}<Sts>BOOK</Sts>` +
+      `<BookgDt><Dt>2026-11-27</Dt></BookgDt><AcctSvcrRef>${e.ref}</AcctSvcrRef><NtryDtls><TxDtls><RmtInf><Ustrd>${e.memo}</Ustrd></RmtInf></TxDtls></NtryDtls></Ntry>`;
+    return Buffer.from(
+      [
+        '<?xml version="1.0" encoding="UTF-8"?>',
+        '<Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.053.001.04"><BkToCstmrStmt>',
+        '<GrpHdr><MsgId>E2E-CAMT</MsgId><CreDtTm>2026-11-27T18:00:00+07:00</CreDtTm></GrpHdr>',
+        '<Stmt><Id>E2E-CAMT-1</Id><Acct><Id><Othr><Id>1023456789</Id></Othr></Id><Ccy>VND</Ccy></Acct>',
+        bal('OPBD', opening),
+        bal('CLBD', closing),
+        ...entries.map(ntry),
+        '</Stmt></BkToCstmrStmt></Document>',
+        '',
+      ].join('\n'),
+    );
+  };
+
   it('an Excel (.xlsx) statement goes through the same import: matched, and the same file again adds nothing', async () => {
     const [o1, o2] = await orders(2, 370_000);
     const wb = vcbStyle({ paid: o1.ref, second: o2.ref });
@@ -180,6 +207,60 @@ describe('statements: identity, reversals, Excel, encodings (e2e)', () => {
       ], 350_000),
       'reversals (1).sta',
     ).expect(201);
+    expect(again.body).toMatchObject({ inserted: 0, duplicates: 3 });
+  });
+
+  it('a camt.053 reversal (RvslInd on the credit entry) takes back the credit that paid an order, as RC does', async () => {
+    const [paid, over] = await orders(2, 150_000);
+    const first = await upload(
+      camt053([
+        { side: 'CRDT', amount: 150_000, ref: 'FT26331000008001', memo: `Thanh toan ${paid.ref}` },
+        { side: 'CRDT', amount: 200_000, ref: 'FT26331000008002', memo: `Thanh toan ${over.ref}` },
+      ]),
+      'paid.xml',
+    ).expect(201);
+    expect(first.body).toMatchObject({ format: 'camt053', matched: 2 });
+    const balance = async () => (await t.http.get(`/cooperatives/${a.id}/balance`).set(bearer(t.adminKey)).expect(200)).body;
+    const journals = async () => (await t.db.query(`SELECT count(*)::int AS n FROM ledger_journals WHERE kind = 'bank_reversal'`)).rows[0].n as number;
+    const paidTransitions = async () => (await t.db.query(`SELECT count(*)::int AS n FROM order_events WHERE to_status = 'paid' AND from_status IS DISTINCT FROM to_status`)).rows[0].n as number;
+    const balanceBefore = await balance();
+    const journalsBefore = await journals();
+    const paidBefore = await paidTransitions();
+
+    const reversals = camt053(
+      [
+        { side: 'CRDT', reversal: true, amount: 150_000, ref: 'FT26331000008001', memo: 'Hoan tra giao dich do ngan hang chuyen nham' },
+        { side: 'CRDT', reversal: true, amount: 200_000, ref: 'RV26331000000012', memo: `Hoan tra GD FT26331000008002 ${over.ref}` },
+        { side: 'DBIT', reversal: true, amount: 9_000, ref: 'RV26331000000013', memo: 'Hoan phi' },
+      ],
+      350_000,
+    );
+    const rev = await upload(reversals, 'reversals.xml').expect(201);
+    // Two credits taken back (each order flagged), a debit given back whose debit is not on file (flagged).
+    expect(rev.body).toMatchObject({ inserted: 3, reversals: 3, matched: 0, flagged: 3 });
+    for (const o of [paid, over]) {
+      const now = await order(o.id);
+      expect(now).toMatchObject({ status: 'paid', payment_status: 'pending', received: 0 });
+      expect(now.review_reason).toMatch(/the bank reversed transfer FT2633100000800[12]/);
+    }
+    expect(await paidTransitions()).toBe(paidBefore); // nothing newly paid
+    const rows = await t.db.query(`SELECT outcome, reverses_id, direction FROM bank_transactions WHERE statement_import_id = $1 ORDER BY amount_vnd`, [rev.body.id]);
+    expect(rows.rows.map((r) => [r.outcome, r.direction])).toEqual([
+      ['reversal', 'in'],
+      ['reversal', 'out'],
+      ['reversal', 'out'],
+    ]);
+    const originals = await t.db.query(`SELECT reversed_by_id FROM bank_transactions WHERE reference_code IN ('FT26331000008001','FT26331000008002') AND NOT reversal`);
+    expect(originals.rows).toHaveLength(2);
+    expect(originals.rows.every((r) => r.reversed_by_id !== null)).toBe(true);
+    // The 50,000 overpayment owed back went with the credit: one correcting journal, the ledger balances.
+    const balanceAfter = await balance();
+    expect(balanceAfter.owedToBuyersVnd).toBe(balanceBefore.owedToBuyersVnd - 50_000);
+    expect(balanceAfter.dueFromCooperativeVnd).toBe(balanceBefore.dueFromCooperativeVnd - 50_000);
+    expect(await journals()).toBe(journalsBefore + 1);
+    expect((await checkLedger({ query: async (sql) => (await t.db.query(sql)).rows })).ok).toBe(true);
+    // The same reversal file again changes nothing.
+    const again = await upload(reversals, 'reversals (1).xml').expect(201);
     expect(again.body).toMatchObject({ inserted: 0, duplicates: 3 });
   });
 });

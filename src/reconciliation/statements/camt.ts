@@ -12,20 +12,32 @@
  * must equal the closing booked balance (CLBD), else the file is refused naming the closing
  * balance's line (a statement without both, e.g. a camt.054, is not checked).
  *
+ * Reversals (`RvslInd` true) are written two ways. ISO 20022's usage rule: `CdtDbtInd` is the
+ * reversal's own booking — DBIT takes back a credit, CRDT gives back a debit (SWIFT CBPR+ and
+ * most banks). German (DK) and Swiss (ESR) banks instead keep the reversed entry's indicator, as
+ * MT940's `RC`/`RD` do — CRDT + RvslInd takes back a credit. A statement's balances tell which
+ * (only one reading adds up), so a reversal's records are held until the statement closes (at
+ * most the statement's reversals; every other record is yielded as soon as its entry closes).
+ * When the balances cannot tell (a camt.054, a statement without OPBD/CLBD, reversals that cancel
+ * out), the ISO rule holds.
+ *
  * Per <Ntry> (booked entries only: `Sts` other than BOOK — pending, info — is skipped):
  * - `CdtDbtInd` CRDT → in, DBIT → out; `Amt@Ccy` must be VND, the amount a whole number.
  * - bookedAt: `BookgDt/DtTm`, `BookgDt/Dt`, else `ValDt` (+07:00 when no zone is written).
  * - A batched entry (several `NtryDtls/TxDtls`) whose transactions carry their own amounts (`Amt`
  *   or `AmtDtls/TxAmt/Amt`) yields one record per TxDtls (their sum must equal the entry's
  *   amount); when they do not, it yields one record with the entry's amount.
- * - `RvslInd` true: a reversal (CRDT gives back a debit, DBIT takes back a credit).
+ * - `RvslInd` true: a reversal; direction 'out' takes back a credit, 'in' gives back a debit (see
+ *   above for which `CdtDbtInd` that is).
  * - A zero amount is read (amountVnd 0: the import counts it and stores nothing).
  * - bankTransactionId: single entry — `AcctSvcrRef`, `TxDtls/Refs/AcctSvcrRef`, `NtryRef`,
  *   `Refs/TxId`, `Refs/EndToEndId` (not NOTPROVIDED), first present. Batched — the TxDtls's own
  *   `AcctSvcrRef` or `TxId`, else `<entry ref>/<n>` (n = its 1-based position in the entry, so
  *   every record of the batch stays distinct and stable), else its `EndToEndId`; an own reference
  *   two transactions of the batch share gets `/<n>` too.
- * - description: `RmtInf/Ustrd` joined with spaces, else `AddtlTxInf`, else `AddtlNtryInf`.
+ * - description: the remittance information — every `RmtInf/Ustrd`, then each `RmtInf/Strd`'s
+ *   `CdtrRefInf/Ref` and `AddtlRmtInf` (a text already in the memo is not repeated) — joined with
+ *   spaces; without any, `AddtlTxInf`, else `AddtlNtryInf`.
  * - counterparty: `RltdPties/Dbtr` (in) or `Cdtr` (out): `Nm` or `Pty/Nm`, `…Acct/Id/Othr/Id` or
  *   `IBAN`; BIN from `RltdAgts/DbtrAgt|CdtrAgt/FinInstnId/ClrSysMmbId/MmbId` when 6 digits.
  * - account: `Stmt/Acct` (camt.053) or `Ntfctn/Acct` (camt.054) `Id/Othr/Id`, or `Id/IBAN` (checked;
@@ -98,6 +110,35 @@ function text(node: XNode | undefined, ...path: string[]): string | undefined {
   return t ? t : undefined;
 }
 
+/**
+ * A transaction's remittance information: its `Ustrd` lines, then per `Strd` the creditor
+ * reference (`CdtrRefInf/Ref`) and `AddtlRmtInf`; a text the memo already holds is not repeated.
+ */
+function remittanceOf(tx: XNode | undefined): string {
+  const parts: string[] = [];
+  const add = (t: string | undefined) => {
+    const s = t?.trim();
+    if (s && !parts.some((p) => p.includes(s))) parts.push(s);
+  };
+  const rmtInf = child(tx, 'RmtInf')?.children ?? [];
+  for (const c of rmtInf) if (c.name === 'Ustrd') add(c.text);
+  for (const strd of rmtInf) {
+    if (strd.name !== 'Strd') continue;
+    add(text(strd, 'CdtrRefInf', 'Ref'));
+    for (const c of strd.children) if (c.name === 'AddtlRmtInf') add(c.text);
+  }
+  return parts.join(' ');
+}
+
+interface Balances {
+  opening?: number;
+  closing?: { value: number; line: number };
+  /** Booked entries other than reversals, signed. */
+  net: number;
+  /** Reversals, signed by their own `CdtDbtInd`. */
+  reversals: number;
+}
+
 class CamtReader {
   /** Local names of the open elements. */
   private readonly path: string[] = [];
@@ -109,8 +150,13 @@ class CamtReader {
   private account: string | undefined;
   private entries = 0;
   private inEntry = false;
-  /** The open statement's opening and closing booked balances and its booked entries' net sum. */
-  private balances: { opening?: number; closing?: { value: number; line: number }; net: number } = { net: 0 };
+  /**
+   * The open statement's opening and closing booked balances, its booked entries' net sum apart
+   * from reversals, and its reversals' net sum as their `CdtDbtInd` says (the ISO reading).
+   */
+  private balances: Balances = { net: 0, reversals: 0 };
+  /** The open statement's reversal records, held until its balances say which way they go. */
+  private heldReversals: StatementLine[] = [];
 
   constructor(private readonly requestedAccount: string | undefined) {}
 
@@ -155,7 +201,8 @@ class CamtReader {
         } else if (this.message !== null && depth === this.messageDepth() + 1 && name === MESSAGES.get(this.message)) {
           this.statementDepth = depth;
           this.account = undefined;
-          this.balances = { net: 0 };
+          this.balances = { net: 0, reversals: 0 };
+          this.heldReversals = [];
         } else if (this.statementDepth >= 0 && depth === this.statementDepth + 1 && (name === 'Acct' || name === 'Ntry' || name === 'Bal')) {
           if (name === 'Ntry') {
             this.entries++;
@@ -173,13 +220,19 @@ class CamtReader {
           if (node.name === 'Acct') this.readAccount(node);
           else if (node.name === 'Bal') this.readBalance(node);
           else {
-            const lines = this.readEntry(node);
+            const { lines, reversal } = this.readEntry(node);
             this.inEntry = false;
-            yield* lines;
+            if (reversal) this.heldReversals.push(...lines);
+            else yield* lines;
           }
         }
       } else if (this.path.length === this.statementDepth) {
-        this.checkBalances();
+        const keptSide = this.checkBalances();
+        for (const line of this.heldReversals) {
+          if (keptSide) line.direction = line.direction === 'in' ? 'out' : 'in';
+          yield line;
+        }
+        this.heldReversals = [];
         this.statementDepth = -1;
       }
     }
@@ -223,27 +276,40 @@ class CamtReader {
     else if (type === 'OPBD' || this.balances.opening === undefined) this.balances.opening = value;
   }
 
-  private checkBalances(): void {
-    const { opening, closing, net } = this.balances;
-    if (opening === undefined || closing === undefined || opening + net === closing.value) return;
-    this.fail(
+  /**
+   * Opening + booked entries = closing, else the statement is refused. Returns true when only the
+   * other reversal reading adds up: the file's reversals keep the reversed entry's `CdtDbtInd`.
+   */
+  private checkBalances(): boolean {
+    const { opening, closing, net, reversals } = this.balances;
+    if (opening === undefined || closing === undefined) return false;
+    if (opening + net + reversals === closing.value) return false;
+    if (opening + net - reversals === closing.value) return true;
+    return this.fail(
       `the closing balance CLBD ${formatVndPlain(closing.value)} is not the opening balance ${formatVndPlain(opening)} ` +
-        `plus the booked entries (${formatVndPlain(opening + net)}): the statement is incomplete or corrupted`,
+        `plus the booked entries (${formatVndPlain(opening + net + reversals)}): the statement is incomplete or corrupted`,
       closing.line,
     );
   }
 
-  private readEntry(ntry: XNode): StatementLine[] {
+  private readEntry(ntry: XNode): { lines: StatementLine[]; reversal: boolean } {
     const status = text(ntry, 'Sts', 'Cd') ?? text(ntry, 'Sts');
-    if (status !== undefined && status !== 'BOOK') return [];
+    if (status !== undefined && status !== 'BOOK') return { lines: [], reversal: false };
     if (this.account === undefined) this.fail('the entry comes before the statement account <Acct>', ntry.line);
     const accountNumber = this.account;
 
     const amountNode = child(ntry, 'Amt');
     const amount = this.amountOf(amountNode, ntry, 'entry');
     const direction = this.directionOf(text(ntry, 'CdtDbtInd'), ntry);
-    this.balances.net += direction === 'in' ? amount : -amount;
     const reversal = text(ntry, 'RvslInd')?.toLowerCase() === 'true';
+    if (reversal) this.balances.reversals += direction === 'in' ? amount : -amount;
+    else this.balances.net += direction === 'in' ? amount : -amount;
+    return { lines: this.entryLines(ntry, accountNumber, amount, direction, reversal), reversal };
+  }
+
+  /** An entry's records: one, or one per transaction of a batch that gives their amounts. */
+  private entryLines(ntry: XNode, accountNumber: string, amount: number, direction: 'in' | 'out', reversal: boolean): StatementLine[] {
+    const amountNode = child(ntry, 'Amt');
     const bookedAt = this.dateOf(child(ntry, 'BookgDt')) ?? this.dateOf(child(ntry, 'ValDt'));
     if (bookedAt === undefined) this.fail('the entry has no booking date <BookgDt>', ntry.line);
     const entryRef = text(ntry, 'AcctSvcrRef') ?? text(ntry, 'NtryRef');
@@ -252,10 +318,7 @@ class CamtReader {
 
     const record = (tx: XNode | undefined, amountVnd: number, dir: 'in' | 'out', id: string | null): StatementLine => {
       const party = dir === 'in' ? 'Dbtr' : 'Cdtr';
-      const ustrd = (child(tx, 'RmtInf')?.children ?? [])
-        .filter((c) => c.name === 'Ustrd')
-        .map((c) => c.text.trim())
-        .filter((t) => t !== '');
+      const remittance = remittanceOf(tx);
       const line: StatementLine = {
         lineNo: this.entries,
         bankTransactionId: id,
@@ -263,7 +326,7 @@ class CamtReader {
         bookedAt,
         direction: dir,
         amountVnd,
-        description: ustrd.length > 0 ? ustrd.join(' ') : (text(tx, 'AddtlTxInf') ?? entryInfo ?? ''),
+        description: remittance !== '' ? remittance : (text(tx, 'AddtlTxInf') ?? entryInfo ?? ''),
       };
       if (reversal) line.reversal = true;
       const name = text(tx, 'RltdPties', party, 'Nm') ?? text(tx, 'RltdPties', party, 'Pty', 'Nm');
@@ -283,9 +346,8 @@ class CamtReader {
     const txAmountNode = (tx: XNode) => child(tx, 'Amt') ?? child(tx, 'AmtDtls', 'TxAmt', 'Amt');
     if (txs.length > 1 && txs.some((tx) => txAmountNode(tx) === undefined)) {
       // A batch booked as one sum without the parts' amounts: one record with the entry's amount.
-      const ustrd = txs.flatMap((tx) => (child(tx, 'RmtInf')?.children ?? []).filter((c) => c.name === 'Ustrd').map((c) => c.text.trim()));
       const line = record(undefined, amount, direction, entryRef ?? null);
-      line.description = entryInfo ?? ustrd.filter((t) => t !== '').join(' ');
+      line.description = entryInfo ?? txs.map(remittanceOf).filter((t) => t !== '').join(' ');
       return [line];
     }
     if (txs.length <= 1) {

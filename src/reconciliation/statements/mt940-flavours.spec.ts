@@ -133,6 +133,83 @@ describe('MT940 flavours', () => {
     ]);
   });
 
+  it('Polish/Hungarian ":86:" subfields with ">", "^" and "<" markers: memo = remittance without the markers, counterparty = the name fields', async () => {
+    for (const size of [5, 64 * 1024]) {
+      const lines = await read(file('polish-subfields.mt940'), { accountNumber: '1023456789' }, size);
+      expect(lines).toEqual([
+        {
+          // 020>00…>20…>21…>32…>33…>38…: >20 full (27 characters, cut mid-word) joins >21 as is.
+          lineNo: 1,
+          bankTransactionId: 'PL24110500011',
+          accountNumber: '1023456789',
+          bookedAt: vn('2024-11-05T00:00:00'),
+          direction: 'in',
+          amountVnd: 150_000,
+          description: 'Thanh toan don hang OC7K4M9P2XG mat ong rung',
+          counterpartyName: 'NGUYEN THI THANH HUONG',
+          counterpartyAccount: 'PL27114020040000300201355387',
+          balanceAfterVnd: 1_150_000,
+        },
+        {
+          // 641^00…^34…^30…^38…^20…^32…^33 (empty)^62/^63 (the address, not the memo)
+          lineNo: 2,
+          bankTransactionId: 'PL24110500012',
+          accountNumber: '1023456789',
+          bookedAt: vn('2024-11-05T00:00:00'),
+          direction: 'in',
+          amountVnd: 80_000,
+          description: 'Zapłata za trà sen OC4H8N2P6RK',
+          counterpartyName: 'TRAN VAN BINH',
+          counterpartyAccount: 'PL61109010140000071219812874',
+          balanceAfterVnd: 1_230_000,
+        },
+        {
+          // 0310<00…<10…<20<21<22<23<27<28<29<30<32 (empty)<38<63: the name is <27/<28, the address <29 and the bank's <63 are not the memo
+          lineNo: 3,
+          bankTransactionId: 'PL24110500013',
+          accountNumber: '1023456789',
+          bookedAt: vn('2024-11-05T00:00:00'),
+          direction: 'out',
+          amountVnd: 25_000,
+          description: 'Phi quan ly tai khoan thang 11',
+          counterpartyName: 'NGAN HANG TMCP OCOP',
+          counterpartyAccount: 'PL27114020040000300201355387',
+          balanceAfterVnd: 1_205_000,
+        },
+      ]);
+      expect(lines.map((l) => findReferences(l.description))).toEqual([['OC7K4M9P2XG'], ['OC4H8N2P6RK'], []]);
+    }
+  });
+
+  it('":86:" subfields: the code on its own line, and "?" (DK) keeps ?60–?63 as remittance where other markers do not', async () => {
+    const statement = (info: string[]) =>
+      [':20:S', ':25:1023456789', ':60F:C241105VND0,', ':61:241105C1000,NTRFNONREF//B1', ...info, ':62F:C241105VND1000,', ''].join('\n');
+    const [split] = await read(statement([':86:020', '>00PRZELEW>20OC7K4M9P2XG>32LE VAN AN']));
+    expect(split).toMatchObject({ description: 'OC7K4M9P2XG', counterpartyName: 'LE VAN AN' });
+    const [dk] = await read(statement([':86:166?00GUTSCHRIFT?20Thanh toan?21OC7K4M9P2XG?32LE VAN AN?60tra sen Tay Ho']));
+    expect(dk).toMatchObject({ description: 'Thanh toan OC7K4M9P2XG tra sen Tay Ho', counterpartyName: 'LE VAN AN' });
+    const [caret] = await read(statement([':86:166^00PRZELEW^20Thanh toan^21OC7K4M9P2XG^32LE VAN AN^62ul. Dluga 5']));
+    expect(caret).toMatchObject({ description: 'Thanh toan OC7K4M9P2XG', counterpartyName: 'LE VAN AN' });
+  });
+
+  it(':25: "account CCY" (a space before the currency) is the account without the currency', async () => {
+    const text = ':20:S\n:25:0071002345678 VND\n:60F:C241105VND0,\n:61:241105C1000,NTRFNONREF//B1\n:86:x\n:62F:C241105VND1000,\n';
+    for (const opts of [{}, { accountNumber: '0071002345678' }]) {
+      const [line] = await read(text, opts);
+      expect(line.accountNumber).toBe('0071002345678');
+    }
+    const other = await failure(parseMt940Statement(bytesStream(text), { accountNumber: '1023456789' }));
+    expect(other.message).toBe('transaction 1: the statement is for account 0071002345678, not 1023456789 as requested (file line 2)');
+  });
+
+  it(':25: "BIC/account/CCY" is the account without the BIC and the currency', async () => {
+    const text = ':20:S\n:25:BFTVVNVX/0071002345678/VND\n:60F:C241105VND0,\n:61:241105C1000,NTRFNONREF//B1\n:86:x\n:62F:C241105VND1000,\n';
+    for (const opts of [{}, { accountNumber: '0071002345678' }]) {
+      const [line] = await read(text, opts);
+      expect(line.accountNumber).toBe('0071002345678');
+    }
+  });
+
   it(':60M:/:62M: pages, :64:/:65:, a zero line, RC/RD reversals, an entry date of spaces, a non-SWIFT type code', async () => {
     const lines = await read(file('intermediate-pages.mt940'));
     expect(lines.map((l) => ({ ...brief(l), reversal: l.reversal ?? false, bal: l.balanceAfterVnd, at: l.bookedAt }))).toEqual([

@@ -2,15 +2,20 @@
  * The `:86:` "information to account owner" of an MT940 transaction, in the three shapes banks
  * write it. Pure.
  *
- * 1. Subfields after a 3-digit business transaction code (German DK "GVC" layout, also Polish and
- *    Hungarian banks): `166?00GUTSCHRIFT?20EREF+…?21SVWZ+Rechnung 17?32NGUYEN VAN?33 A`. The
- *    marker is `?`, or `>` `~` `<` `^` in other banks' files, each followed by two digits.
- *    `?20`–`?29` and `?60`–`?63` are the remittance lines (27 characters each: a full one was cut
- *    mid-word and is joined to the next as is), `?30` the counterparty's bank code, `?31` its
- *    account, `?32`/`?33` its name (else `?27`/`?28`, as some Polish banks write it). SEPA code
- *    words inside the remittance (`EREF+`, `KREF+`, `MREF+`, `CRED+`, `DEBT+`, `SVWZ+`, `ABWA+`,
- *    `ABWE+`): the memo is the `SVWZ+` text when there is one, else the remittance without the
- *    code words.
+ * 1. Subfields after a 3- or 4-digit business transaction code, or none (German DK "GVC" layout,
+ *    also Polish and Hungarian banks): `166?00GUTSCHRIFT?20EREF+…?21SVWZ+Rechnung 17?32NGUYEN
+ *    VAN?33 A`. The marker is `?` (DK), or `>` `~` `<` `^` in other banks' files
+ *    (`020>00PRZELEW>20…>32NAME`, `641^00PRZELEW^3010901014^38PL…^20…^32…^62address`,
+ *    `0310<00Przelew<20…<27NAME<29address<38PL…<63REF…`), each followed by two digits; subfields
+ *    may start new lines and be padded with spaces. `?00` is the booking text, not the memo.
+ *    Remittance: `?20`–`?29` (27 characters each: a full one was cut mid-word and is joined to
+ *    the next as is) and, in the DK layout only, `?60`–`?63` (with the other markers 60–63 carry
+ *    the counterparty's address or the bank's reference). Name: `?32`/`?33` when they hold one,
+ *    else `?27`/`?28` (as Polish banks write it; the remittance is then `?20`–`?26`). Account:
+ *    `?31`, else `?38` (the Polish layout's IBAN). `?30` (bank code), `?34`, `?10` are not text.
+ *    SEPA code words inside the remittance (`EREF+`, `KREF+`, `MREF+`, `CRED+`, `DEBT+`, `SVWZ+`,
+ *    `ABWA+`, `ABWE+`): the memo is the `SVWZ+` text when there is one, else the remittance
+ *    without the code words.
  * 2. Slash code words (Dutch banks, SEPA era): `/TRTP/SEPA OVERBOEKING/IBAN/NL…/BIC/…/NAME/Le Van
  *    A/REMI/USTD//thanh toan OC7K4M9P2XG/EREF/NOTPROVIDED`: memo from `/REMI/` (without the
  *    `USTD//` or `STRD/…/` lead and the closing `/`), name from `/NAME/`, account from `/IBAN/`
@@ -46,7 +51,7 @@ function joinWrapped(pieces: readonly string[], full: number): string {
   return text;
 }
 
-const DK_START = /^(?:\d{3})?([?>~<^])\d{2}/;
+const DK_START = /^(?:\d{3,4}\s*)?([?>~<^])\d{2}/;
 const SEPA_WORD = /(EREF|KREF|MREF|CRED|DEBT|SVWZ|ABWA|ABWE|IBAN|BIC)\+/g;
 
 function subfieldInformation(raw: string, marker: string): Information {
@@ -64,8 +69,10 @@ function subfieldInformation(raw: string, marker: string): Information {
     for (let c = from; c <= to; c++) out.push(...(fields.get(c) ?? []));
     return out;
   };
-  const named32 = fields.has(32) || fields.has(33);
-  const remittance = joinWrapped([...range(20, named32 ? 29 : 26), ...range(60, 63)], DK_SUBFIELD);
+  // A name in ?32/?33 (an empty "<32" some banks write does not count).
+  const named32 = range(32, 33).some((t) => t.trim() !== '');
+  const dk = marker === '?';
+  const remittance = joinWrapped([...range(20, named32 ? 29 : 26), ...(dk ? range(60, 63) : [])], DK_SUBFIELD);
   const words = [...remittance.matchAll(SEPA_WORD)];
   let memo: string;
   if (words.length === 0) memo = remittance;
@@ -83,7 +90,7 @@ function subfieldInformation(raw: string, marker: string): Information {
   const info: Information = { memo: memo.trim() };
   const name = joinWrapped(named32 ? range(32, 33) : range(27, 28), DK_SUBFIELD);
   if (name) info.counterpartyName = name;
-  const account = (fields.get(31) ?? []).join('').trim();
+  const account = (fields.get(31) ?? []).join('').trim() || (fields.get(38) ?? []).join('').trim();
   if (account) info.counterpartyAccount = account;
   return info;
 }
