@@ -376,11 +376,14 @@ export class CatalogService implements OnModuleInit, OnApplicationBootstrap, OnM
         id: string; cooperative_id: string; name: string; unit: string; sku: string; price_vnd: string;
         coop_name: string; bank_bin: string; bank_account_number: string; bank_account_name: string;
       }> = await manager.query(
-        `UPDATE products p SET stock_qty = p.stock_qty - $2
-         FROM cooperatives c
-         WHERE p.id = $1 AND p.stock_qty >= $2 AND p.status = 'active' AND p.ocop_expires_at >= $3::date AND c.id = p.cooperative_id
-         RETURNING p.id, p.cooperative_id, p.name, p.unit, p.sku, p.price_vnd,
-                   c.name AS coop_name, c.bank_bin, c.bank_account_number, c.bank_account_name`,
+        // (A bare UPDATE would come back from TypeORM as [rows, count]; the CTE returns rows.)
+        `WITH taken AS (
+           UPDATE products p SET stock_qty = p.stock_qty - $2
+           FROM cooperatives c
+           WHERE p.id = $1 AND p.stock_qty >= $2 AND p.status = 'active' AND p.ocop_expires_at >= $3::date AND c.id = p.cooperative_id
+           RETURNING p.id, p.cooperative_id, p.name, p.unit, p.sku, p.price_vnd,
+                     c.name AS coop_name, c.bank_bin, c.bank_account_number, c.bank_account_name)
+         SELECT * FROM taken`,
         [l.productId, l.qty, today],
       );
       if (!rows.length) throw await this.whyNotReserved(manager, l, today);
