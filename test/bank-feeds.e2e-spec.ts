@@ -1,10 +1,10 @@
-import { createHmac, randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { ManualClock } from '../src/common/clock.js';
 import { SecretBox } from '../src/common/secret-box.js';
 import { checkLedger } from '../src/ledger/ledger.service.js';
-import { PHP_JSON_ENCODE, sortedJson } from '../src/reconciliation/feeds/sorted-json.js';
 import { createMarket, createStall, type CreatedMarket } from './fixtures/markets/markets.js';
 import { bearer, createTestApp, type TestApp } from './harness/app.js';
+import { cassoSignature as signCasso, createFeed, feedCalls } from './harness/bank-feeds.js';
 import { createCooperative, type CreatedCooperative, SECOND_COOPERATIVE, vietqrOrder } from './harness/fixtures.js';
 
 const WEBHOOK_KEY = 'platform-bank-webhook-key-0123456789';
@@ -23,7 +23,6 @@ describe('bank feeds (e2e)', () => {
   let b: CreatedCooperative; // MB 0881000123456
   let market: CreatedMarket;
   let otherMarket: CreatedMarket;
-  let seq = 5000;
 
   beforeAll(async () => {
     t = await createTestApp({ clock, env: { BANK_WEBHOOK_API_KEY: WEBHOOK_KEY, BANK_FEED_ENCRYPTION_KEYS: FEED_KEY, PUBLIC_BASE_URL: BASE } });
@@ -40,15 +39,8 @@ describe('bank feeds (e2e)', () => {
 
   // ── helpers ──
   const order = (coop: CreatedCooperative, price?: number, qty?: number) => vietqrOrder(t, coop, price, qty);
-  async function feed(owner: { coop?: CreatedCooperative; market?: CreatedMarket }, provider: string, secret?: string) {
-    const path = owner.coop ? `/cooperatives/${owner.coop.id}/bank-feeds` : `/markets/${owner.market!.id}/bank-feeds`;
-    const key = owner.coop ? owner.coop.key : owner.market!.key;
-    const res = await t.http.post(path).set(bearer(key)).send({ provider, name: `${provider} feed`, ...(secret ? { secret } : {}) }).expect(201);
-    return res.body as { id: string; provider: string; name: string; webhookUrl: string; secret: string };
-  }
+  const feed = (owner: { coop?: CreatedCooperative; market?: CreatedMarket }, provider: string, secret?: string) => createFeed(t, owner, provider, secret);
   const hook = (feedId: string) => t.http.post(`/webhooks/bank/${feedId}`);
-  /** Vietnam local time of the clock, plus `minutes`. */
-  const vnNow = (minutes = 1) => new Date(clock.now().getTime() + (7 * 60 + minutes) * 60_000).toISOString().slice(0, 19).replace('T', ' ');
   const status = async (id: string) =>
     (await t.db.query('SELECT o.status, p.received_vnd::int AS received FROM orders o JOIN payments p ON p.order_id = o.id WHERE o.id = $1', [id])).rows[0];
   const txnCount = async () => (await t.db.query('SELECT count(*)::int AS n FROM bank_transactions')).rows[0].n as number;
@@ -61,70 +53,8 @@ describe('bank feeds (e2e)', () => {
       )
     ).rows;
 
-  const sepayBody = (over: Record<string, unknown> = {}) => {
-    seq += 1;
-    return {
-      id: seq,
-      gateway: 'Vietcombank',
-      transactionDate: vnNow(),
-      accountNumber: '1023456789',
-      code: null,
-      content: 'chuyen tien',
-      transferType: 'in',
-      transferAmount: 370000,
-      accumulated: 19077000,
-      subAccount: null,
-      referenceCode: `FT26331${seq}`,
-      description: '',
-      ...over,
-    };
-  };
-  const cassoBody = (data: Record<string, unknown>) => {
-    seq += 1;
-    return {
-      error: 0,
-      data: {
-        id: seq,
-        reference: `FT26331${seq}`,
-        description: 'chuyen tien',
-        amount: 370000,
-        runningBalance: 25000000,
-        transactionDateTime: vnNow(),
-        accountNumber: '1023456789',
-        bankName: 'Vietcombank',
-        bankAbbreviation: 'VCB',
-        virtualAccountNumber: '',
-        virtualAccountName: '',
-        counterAccountName: 'NGUY\u1ec4N TH\u1eca LAN',
-        counterAccountNumber: '0011001234567',
-        counterAccountBankId: '970415',
-        counterAccountBankName: 'VietinBank',
-        ...data,
-      },
-    };
-  };
-  /** X-Casso-Signature as Casso's PHP reference computes it (keys sorted, json_encode escaping). */
-  const cassoSignature = (secret: string, body: unknown, t0 = clock.now().getTime()) =>
-    `t=${t0},v1=${createHmac('sha512', secret).update(`${t0}.${sortedJson(body, PHP_JSON_ENCODE)}`).digest('hex')}`;
-  const legacyItem = (over: Record<string, unknown> = {}) => {
-    seq += 1;
-    return { id: seq, tid: `TF2611${seq}`, description: 'chuyen tien', amount: 370000, cusum_balance: 1070904, when: vnNow(), bank_sub_acc_id: '1023456789', subAccId: '1023456789', ...over };
-  };
-  const pay2sItem = (over: Record<string, unknown> = {}) => {
-    seq += 1;
-    return {
-      id: String(seq),
-      gateway: 'Vietcombank',
-      transactionDate: vnNow(),
-      transactionNumber: `99${seq}`,
-      accountNumber: '1023456789',
-      content: 'chuyen tien',
-      transferType: 'IN',
-      transferAmount: 370000,
-      checksum: '0f'.repeat(16),
-      ...over,
-    };
-  };
+  const { sepayBody, cassoBody, legacyItem, pay2sItem } = feedCalls(clock);
+  const cassoSignature = (secret: string, body: unknown, t0 = clock.now().getTime()) => signCasso(secret, body, t0);
 
   // ── managing feeds ──
   describe('feeds', () => {

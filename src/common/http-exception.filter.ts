@@ -27,6 +27,18 @@ function reason(status: number): string {
   return name ? name.split('_').map((w) => w[0] + w.slice(1).toLowerCase()).join(' ') : 'Error';
 }
 
+/**
+ * The connection closed while the request body was being read: the client gave up, or was cut off
+ * by HTTP_REQUEST_TIMEOUT_SECONDS (Node resets the request, ECONNRESET "aborted", and Fastify's
+ * body reader passes it on). The client's doing, not the app's: a 400 nobody receives, logged as a
+ * warning by the filter, never an "unhandled error".
+ */
+export function isBodyCutOff(exception: unknown): boolean {
+  // Not `instanceof Error`: Node's own errors may come from another realm (Jest's module sandbox).
+  const e = exception as { code?: unknown; message?: unknown } | null;
+  return typeof e === 'object' && e !== null && e.code === 'ECONNRESET' && e.message === 'aborted';
+}
+
 /** Maps every error to the SPEC shape `{ statusCode, error, message, details? }`. Unknown → 500, logged. */
 export function toErrorBody(exception: unknown): { body: ErrorBody; unexpected: boolean } {
   if (exception instanceof DomainError) {
@@ -45,8 +57,14 @@ export function toErrorBody(exception: unknown): { body: ErrorBody; unexpected: 
     const code = typeof res === 'object' && typeof (res as { code?: unknown }).code === 'string' ? (res as { code: string }).code : undefined;
     return { body: { statusCode: status, error: reason(status), message, ...(code ? { code } : {}) }, unexpected: false };
   }
-  // Errors Fastify raises before any handler runs (body size, content type, multipart limits).
   const e = exception as { code?: string; statusCode?: number; message?: string };
+  if (isBodyCutOff(exception)) {
+    return {
+      body: { statusCode: 400, error: 'Bad Request', message: 'The request was cut off before its body was complete', details: [{ field: 'body', problem: 'was cut off before it was complete' }] },
+      unexpected: false,
+    };
+  }
+  // Errors Fastify raises before any handler runs (body size, content type, multipart limits).
   if (e && typeof e.code === 'string' && e.code.startsWith('FST_') && typeof e.statusCode === 'number' && e.statusCode >= 400 && e.statusCode < 500) {
     const known = FASTIFY_ERRORS[e.code];
     const status = known?.status ?? e.statusCode;
@@ -90,6 +108,9 @@ export class AllExceptionsFilter implements ExceptionFilter {
     const { body, unexpected } = toErrorBody(exception);
     if (unexpected) {
       this.logger.error({ err: exception, path: req?.url }, 'unhandled error');
+    } else if (isBodyCutOff(exception)) {
+      // The answer reaches no one, and the request line is written only once an answer went out.
+      this.logger.warn({ reqId: req?.id, req: { method: req?.method, route: req?.routeOptions?.url } }, 'request body cut off: the connection closed before it was complete');
     }
     if (reply.sent) return;
     // An image or PDF route may have set its own headers before failing: errors are always JSON.

@@ -1,5 +1,5 @@
 import type { LoggerService, LogLevel } from '@nestjs/common';
-import { pino, type Logger as Pino, type DestinationStream } from 'pino';
+import { pino, type Logger as Pino } from 'pino';
 import pretty from 'pino-pretty';
 
 /**
@@ -11,17 +11,21 @@ import pretty from 'pino-pretty';
  * - `pretty` (the default under NODE_ENV=development): readable lines through pino-pretty, for a
  *   person at a terminal.
  *
+ * `destination` replaces stdout (tests capture the output); the format still applies.
+ *
  * Nest's start-up chatter (one "Mapped {/…} route" line per route, module initialisation) is
  * logged at debug level, so LOG_LEVEL=info shows what a person needs to read.
  */
 export type LogFormat = 'json' | 'pretty';
 
-export function createRootLogger(opts: { level: string; format: LogFormat; destination?: DestinationStream }): Pino {
+export function createRootLogger(opts: { level: string; format: LogFormat; destination?: NodeJS.WritableStream }): Pino {
   const base = { level: opts.level, base: { pid: process.pid } };
-  if (opts.destination) return pino(base, opts.destination);
   if (opts.format === 'pretty') {
-    return pino(base, pretty({ colorize: process.stdout.isTTY === true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname', sync: true }));
+    // To stdout by default (colours on a terminal); `destination` (tests) gets the same lines, uncoloured.
+    const to = opts.destination ? { destination: opts.destination, colorize: false } : { colorize: process.stdout.isTTY === true, sync: true };
+    return pino(base, pretty({ translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname', ...to }));
   }
+  if (opts.destination) return pino(base, opts.destination);
   const dest = pino.destination({ dest: 1, sync: false });
   // Lines still buffered when the process exits are written out synchronously.
   process.once('exit', () => {

@@ -3,11 +3,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client, Pool } from 'pg';
+import type { Writable } from 'node:stream';
 import request from 'supertest';
 
 import { type App, createApp } from '../../src/app.factory.js';
 import { generateApiKey } from '../../src/auth/api-key-secret.js';
 import { Clock } from '../../src/common/clock.js';
+import { createRootLogger } from '../../src/common/logging.js';
 import { servedOpenApiDocument } from '../../src/common/openapi.js';
 import { loadConfig } from '../../src/config/config.js';
 import { runMigrations } from '../../src/database/data-source.js';
@@ -32,9 +34,13 @@ export interface TestApp {
 
 /**
  * Boots the real app (the production module) on a fresh database cloned from the migrated template.
- * `env` overrides configuration variables; `clock` replaces the system clock.
+ * `env` overrides configuration variables; `clock` replaces the system clock; `log` receives the
+ * app's log output (built as the app builds it, from LOG_LEVEL and LOG_FORMAT; see ./logs.ts),
+ * which otherwise goes nowhere (LOG_LEVEL=silent unless `env` sets it).
  */
-export async function createTestApp(opts: { env?: Record<string, string>; clock?: Clock; sameDatabaseAs?: TestApp } = {}): Promise<TestApp> {
+export async function createTestApp(
+  opts: { env?: Record<string, string>; clock?: Clock; sameDatabaseAs?: TestApp; log?: Writable } = {},
+): Promise<TestApp> {
   const adminUrl = process.env.OCOP_TEST_ADMIN_URL;
   if (!adminUrl) throw new Error('OCOP_TEST_ADMIN_URL unset: run e2e tests through jest (globalSetup)');
   // A second instance of the app on another test's database (several instances, one PostgreSQL).
@@ -67,7 +73,8 @@ export async function createTestApp(opts: { env?: Record<string, string>; clock?
     CATALOG_CACHE_SECONDS: '0',
     ...opts.env,
   });
-  const app = await createApp({ config, databaseUrl, clock: opts.clock });
+  const logger = opts.log ? createRootLogger({ level: config.logLevel, format: config.logFormat, destination: opts.log }) : undefined;
+  const app = await createApp({ config, databaseUrl, clock: opts.clock, logger });
   const violations: string[] = [];
   let validator: OpenApiValidator | undefined;
   checkAnswersAgainstOpenApi(app, () => validator, violations);
