@@ -421,7 +421,7 @@ async function main(): Promise<void> {
     lines.push(`Run ${started.toISOString()} with \`npm run bench:checkout\` (\`npm run build && node dist/bench/checkout.bench.js${process.argv.slice(2).length ? ' ' + process.argv.slice(2).join(' ') : ''}\`).`);
     lines.push('');
     lines.push(machineLine(pgVersion));
-    lines.push(`Load average (1/5/15 min) at start ${loadBefore}, at end ${loadAverage()} (other sessions' work shared the machine; 2 means both CPUs busy).`);
+    lines.push(`Load average (1/5/15 min) at start ${loadBefore}, at end ${loadAverage()} (the benchmark's own app, database and load generator included; 2 means both CPUs busy).`);
     lines.push('');
     lines.push(
       `Setup: catalog of 2,000 products of 50 cooperatives (bench/lib/catalog-dataset.ts); ${CLIENTS} clients per side, each on its own ${PRODUCTS_PER_CLIENT} products ` +
@@ -430,8 +430,8 @@ async function main(): Promise<void> {
         `no Idempotency-Key, from a worker thread (node:http, keep-alive). ` +
         `B = the same work as raw SQL through \`pg\`, ${CLIENTS} connections in the main thread: BEGIN; \`UPDATE products … WHERE stock_qty >= $qty … RETURNING\` ` +
         `(joined to the cooperative for its account); INSERT checkout, order, item, payment (reference and QR payload from the app's own functions); COMMIT. ` +
-        `The app also reads the cooperative (TypeORM) and writes an order event, in 3 statements (stock UPDATE, cooperative SELECT, one INSERT of checkout, order, ` +
-        `item, payment and event) + BEGIN/COMMIT against the raw SQL's 5 + BEGIN/COMMIT, and runs its HTTP pipeline (helmet, rate limit, request log, JSON body, validation, ` +
+        `The app also writes an order event, in 2 statements (the stock UPDATE joined to the cooperative, as B does, and one INSERT of checkout, order, ` +
+        `item, payment and event) + BEGIN/COMMIT against the raw SQL's 5 + BEGIN/COMMIT, and runs its HTTP pipeline (security headers, rate limit, request log, JSON body, validation, ` +
         `error filter) and builds the response. Interleaved: ${ROUNDS} × (A ${ROUND_MS / 1000} s, B ${ROUND_MS / 1000} s) after ${WARMUP_MS / 1000} s warm-up each.`,
     );
     lines.push('');

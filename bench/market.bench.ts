@@ -145,16 +145,16 @@ const log = (m: string) => console.log(`[bench:market] ${m}`);
 const fmt = (n: number, d = 0) => n.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d });
 
 /**
- * CPU seconds used so far by the client backends of the benchmark database (the processes serving
- * the app's and the ingest's connections; not autovacuum or other background workers) — Linux /proc;
- * NaN elsewhere. With this process's own CPU time it turns wall-clock figures taken on a busy
- * shared machine into a cost per transaction/request. Connections must stay open across a
- * measurement (pools do): a backend that exits takes its count with it.
+ * CPU ticks used so far by each client backend of the benchmark database (the processes serving
+ * the app's and the ingest's connections; not autovacuum or other background workers), by pid —
+ * Linux /proc; empty elsewhere. With this process's own CPU time it turns wall-clock figures taken
+ * on a busy shared machine into a cost per transaction/request. A backend that exits during a
+ * measurement takes its last ticks with it (the figure is then a little low, never negative).
  */
-function pgCpuSeconds(): number {
+function pgCpuTicks(): Map<number, number> {
+  const ticks = new Map<number, number>();
   try {
     const pid = Number(readFileSync(join(DATA_DIR, 'postmaster.pid'), 'utf8').split('\n')[0]);
-    let ticks = 0;
     for (const entry of readdirSync('/proc')) {
       if (!/^\d+$/.test(entry)) continue;
       try {
@@ -163,15 +163,22 @@ function pgCpuSeconds(): number {
         if (Number(f[1]) !== pid) continue;
         const cmd = readFileSync(`/proc/${entry}/cmdline`, 'utf8');
         if (!cmd.includes(` ${DB} `)) continue; // "postgres: postgres ocop_bench_market 127.0.0.1(…) idle"
-        ticks += Number(f[11]) + Number(f[12]); // utime + stime
+        ticks.set(Number(entry), Number(f[11]) + Number(f[12])); // utime + stime
       } catch {
         /* gone */
       }
     }
-    return ticks / 100; // USER_HZ
   } catch {
-    return NaN;
+    /* not Linux */
   }
+  return ticks;
+}
+
+/** PostgreSQL CPU seconds between two pgCpuTicks() samples: backends seen at the end, less what they had at the start. */
+function pgCpuBetween(before: Map<number, number>, after: Map<number, number>): number {
+  let ticks = 0;
+  for (const [pid, t] of after) ticks += t - (before.get(pid) ?? 0);
+  return ticks / 100; // USER_HZ
 }
 
 /** CPU seconds of this process (app, load generator thread, data generator). */
@@ -180,8 +187,8 @@ function nodeCpuSeconds(): number {
   return (u.user + u.system) / 1e6;
 }
 
-function cpuNow(): { pg: number; node: number } {
-  return { pg: pgCpuSeconds(), node: nodeCpuSeconds() };
+function cpuNow(): { pg: Map<number, number>; node: number } {
+  return { pg: pgCpuTicks(), node: nodeCpuSeconds() };
 }
 
 /** "12 months from the monthly rollups − 3 days + 3 days from the daily ones": how planPeriod reads a period. */
@@ -390,10 +397,10 @@ async function main(): Promise<void> {
       const r = await ingest(ds, stalls, TRANSACTIONS, today);
       const cpu1 = cpuNow();
       const load1 = loadavg()[0];
-      ingestFigures = { ...r, setupMs, pgCpu: cpu1.pg - cpu0.pg, nodeCpu: cpu1.node - cpu0.node, load: [load0, load1] };
+      ingestFigures = { ...r, setupMs, pgCpu: pgCpuBetween(cpu0.pg, cpu1.pg), nodeCpu: cpu1.node - cpu0.node, load: [load0, load1] };
       log(
         `ingested ${fmt(r.inserted)} in ${(r.ms / 1000).toFixed(1)} s: ${fmt(r.inserted / (r.ms / 1000))} transactions/s; ` +
-          `CPU ${(cpu1.pg - cpu0.pg).toFixed(0)} s PostgreSQL + ${(cpu1.node - cpu0.node).toFixed(0)} s Node; load average ${load0.toFixed(1)} → ${load1.toFixed(1)}`,
+          `CPU ${pgCpuBetween(cpu0.pg, cpu1.pg).toFixed(0)} s PostgreSQL + ${(cpu1.node - cpu0.node).toFixed(0)} s Node; load average ${load0.toFixed(1)} → ${load1.toFixed(1)}`,
       );
       const a0 = performance.now();
       await ds.query('VACUUM (ANALYZE) stall_daily_rollups, stall_monthly_rollups, market_daily_rollups, market_monthly_rollups, stalls, markets');
@@ -467,7 +474,7 @@ async function main(): Promise<void> {
         name: 'one market, one year, by day (365 points)',
         path: (i) => `/markets/${sample[i % sample.length].id}/stats?from=${from365}&to=${dataToday}&granularity=day`,
         key: (i) => keys.get(sample[i % sample.length].id)!,
-        target: false,
+        target: true,
       },
       {
         name: `province ranking, 30 days (Hà Nội, ${provinceMarkets} markets, admin)`,
@@ -479,7 +486,7 @@ async function main(): Promise<void> {
         name: `province ranking, one year (Hà Nội, ${provinceMarkets} markets, admin)`,
         path: () => `/markets/stats?provinceCode=01&from=${from365}&to=${dataToday}`,
         key: () => adminKey,
-        target: false,
+        target: true,
       },
     ];
     const results: Array<{ name: string; lat: Latency; target: boolean; cpuMs: number; load: number }> = [];
@@ -491,7 +498,7 @@ async function main(): Promise<void> {
       const lat = summarize(await runLoad({ port, clients: CLIENTS, requests: Array.from({ length: REQUESTS }, (_, i) => req(i)) }));
       const c1 = cpuNow();
       if (lat.errors) throw new Error(`${s.name}: ${lat.errors} errors`);
-      const cpuMs = ((c1.pg - c0.pg + (c1.node - c0.node)) * 1000) / REQUESTS;
+      const cpuMs = ((pgCpuBetween(c0.pg, c1.pg) + (c1.node - c0.node)) * 1000) / REQUESTS;
       results.push({ name: s.name, lat, target: s.target, cpuMs, load });
       log(`${s.name}: p50 ${lat.p50.toFixed(1)} ms, p95 ${lat.p95.toFixed(1)} ms, p99 ${lat.p99.toFixed(1)} ms, ${lat.rps.toFixed(0)} req/s, CPU ${cpuMs.toFixed(1)} ms/request, load ${load.toFixed(1)}`);
     }
@@ -517,7 +524,7 @@ async function main(): Promise<void> {
     lines.push(
       `Machine: ${cpu[0]?.model.replace(/\s+/g, ' ').trim()} × ${cpu.length} logical CPUs, ${(totalmem() / 2 ** 30).toFixed(1)} GiB RAM, ${platform()} ${release()}; Node ${process.version}; ` +
         `PostgreSQL ${pgVersion} (embedded, settings of src/database/embedded-postgres.ts: shared_buffers 256MB, defaults otherwise — fsync and synchronous_commit on). ` +
-        'The app, the database and the load generator share these CPUs, and other sessions may use the machine at the same time: the /health/live row is the floor.',
+        'The app, the database and the load generator share these CPUs: the /health/live row is the floor.',
     );
     lines.push('');
     lines.push(
@@ -540,7 +547,7 @@ async function main(): Promise<void> {
         `CPU used by the ingest: ${fmt(meta.pgCpu)} s PostgreSQL + ${fmt(meta.nodeCpu)} s Node (data generation included) = ` +
           `**${((cpuTotal * 1e6) / meta.inserted).toFixed(0)} µs of CPU per transaction**, ${fmt(meta.inserted / cpuTotal)} transactions per CPU-second; ` +
           `load average (1 min) ${meta.load[0].toFixed(1)} at the start, ${meta.load[1].toFixed(1)} at the end on ${cpus().length} CPUs ` +
-          '(other sessions were running: the wall-clock rate is what was left for this benchmark).',
+          '(the benchmark\'s own writers and database included).',
       );
     } else {
       lines.push('Ingest: not measured in this run (--reuse).');

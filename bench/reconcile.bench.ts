@@ -304,7 +304,7 @@ async function main(): Promise<void> {
     lines.push(`Run ${started.toISOString()} with \`npm run bench:reconcile${args ? ` -- ${args}` : ''}\` (\`npm run build && node dist/bench/reconcile.bench.js${args ? ` ${args}` : ''}\`).`);
     lines.push('');
     lines.push(machineLine(pgVersion));
-    lines.push(`Load average (1/5/15 min) at start ${loadBefore}, at end ${loadAfter} (other sessions' work shared the machine; 2 means both CPUs busy).`);
+    lines.push(`Load average (1/5/15 min) at start ${loadBefore}, at end ${loadAfter} (the benchmark's own app, database and load generator included; 2 means both CPUs busy).`);
     lines.push('');
     lines.push(
       `Data (bench/lib/reconcile-dataset.ts, made in a child process in ${seconds(data.seedMs)} s): ${data.orders.toLocaleString('en')} open orders ` +

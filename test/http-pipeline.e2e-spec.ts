@@ -1,4 +1,4 @@
-import { connect } from 'node:net';
+import { connect, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { createTestApp, type TestApp } from './harness/app.js';
 import { cooperativeBody } from './harness/fixtures.js';
@@ -65,28 +65,8 @@ describe('HTTP pipeline (e2e): body checks and slow clients', () => {
   });
 
   it('closes a connection that trickles its headers past HTTP_HEADERS_TIMEOUT_SECONDS', async () => {
-    const started = Date.now();
-    const outcome = await new Promise<{ closedAfterMs: number; received: string }>((resolve, reject) => {
-      const socket = connect(port, '127.0.0.1');
-      let received = '';
-      let n = 0;
-      const drip = setInterval(() => {
-        if (socket.writable) socket.write(`X-Slow-${n++}: ${'a'.repeat(10)}\r\n`);
-      }, 200);
-      socket.on('connect', () => socket.write('GET /health/live HTTP/1.1\r\nHost: localhost\r\n'));
-      socket.on('data', (d) => (received += d.toString()));
-      socket.on('error', () => undefined);
-      socket.on('close', () => {
-        clearInterval(drip);
-        clearTimeout(giveUp);
-        resolve({ closedAfterMs: Date.now() - started, received });
-      });
-      const giveUp = setTimeout(() => {
-        clearInterval(drip);
-        socket.destroy();
-        reject(new Error('the server kept the trickling connection open for 8 s'));
-      }, 8000);
-    });
+    let n = 0;
+    const outcome = await trickle(port, 'GET /health/live HTTP/1.1\r\nHost: localhost\r\n', (socket) => socket.write(`X-Slow-${n++}: ${'a'.repeat(10)}\r\n`), 200, 'the trickling connection');
     // 1 s allowed, checked every second at most: closed well before the 40 s the first wave saw.
     expect(outcome.closedAfterMs).toBeLessThan(3500);
     expect(outcome.received === '' || outcome.received.startsWith('HTTP/1.1 408')).toBe(true);
@@ -101,31 +81,19 @@ describe('HTTP pipeline (e2e): body checks and slow clients', () => {
       'POST /cooperatives HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n' +
       `Authorization: Bearer ${t.adminKey}\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n`;
     let sent = 0;
-    const started = Date.now();
-    const outcome = await new Promise<{ closedAfterMs: number; received: string }>((resolve, reject) => {
-      const socket = connect(port, '127.0.0.1');
-      let received = '';
-      // 8 bytes every 200 ms: the whole body would take ~10 s.
-      const drip = setInterval(() => {
-        if (socket.writable && sent < body.length) {
+    // 8 bytes every 200 ms: the whole body would take ~10 s.
+    const outcome = await trickle(
+      port,
+      head,
+      (socket) => {
+        if (sent < body.length) {
           socket.write(body.slice(sent, sent + 8));
           sent += 8;
         }
-      }, 200);
-      socket.on('connect', () => socket.write(head));
-      socket.on('data', (d) => (received += d.toString()));
-      socket.on('error', () => undefined);
-      socket.on('close', () => {
-        clearInterval(drip);
-        clearTimeout(giveUp);
-        resolve({ closedAfterMs: Date.now() - started, received });
-      });
-      const giveUp = setTimeout(() => {
-        clearInterval(drip);
-        socket.destroy();
-        reject(new Error('the server kept the trickling upload open for 8 s'));
-      }, 8000);
-    });
+      },
+      200,
+      'the trickling upload',
+    );
     // Not before the 2 s allowed; at the next check (every second) after it.
     expect(outcome.closedAfterMs).toBeGreaterThanOrEqual(1900);
     expect(outcome.closedAfterMs).toBeLessThan(4500);
@@ -213,3 +181,31 @@ describe('HTTP pipeline (e2e): body checks and slow clients', () => {
     for (let i = 0; i < 3; i++) await t.http.get('/health/live').expect(200);
   });
 });
+
+/**
+ * A raw client that writes `first`, then calls `drip` every `everyMs` while the socket is writable;
+ * resolves when the server closes the connection (with what it answered), rejects after 8 s.
+ */
+function trickle(port: number, first: string, drip: (socket: Socket) => void, everyMs: number, what: string): Promise<{ closedAfterMs: number; received: string }> {
+  const started = Date.now();
+  return new Promise((resolve, reject) => {
+    const socket = connect(port, '127.0.0.1');
+    let received = '';
+    const timer = setInterval(() => {
+      if (socket.writable) drip(socket);
+    }, everyMs);
+    socket.on('connect', () => socket.write(first));
+    socket.on('data', (d) => (received += d.toString()));
+    socket.on('error', () => undefined);
+    socket.on('close', () => {
+      clearInterval(timer);
+      clearTimeout(giveUp);
+      resolve({ closedAfterMs: Date.now() - started, received });
+    });
+    const giveUp = setTimeout(() => {
+      clearInterval(timer);
+      socket.destroy();
+      reject(new Error(`the server kept ${what} open for 8 s`));
+    }, 8000);
+  });
+}

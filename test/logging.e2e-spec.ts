@@ -4,16 +4,7 @@ import { createMarket } from './fixtures/markets/markets.js';
 import { bearer, createTestApp, type TestApp } from './harness/app.js';
 import { createFeed, type CreatedFeed, FEED_PROVIDERS, feedAuthHeaders, feedCalls, type FeedProvider } from './harness/bank-feeds.js';
 import { createCooperative } from './harness/fixtures.js';
-import { LogCapture } from './harness/logs.js';
-
-const isJson = (line: string) => {
-  try {
-    JSON.parse(line);
-    return true;
-  } catch {
-    return false;
-  }
-};
+import { isJsonLine, LogCapture } from './harness/logs.js';
 
 /**
  * What the app writes to its log, captured in memory from the logger the app builds
@@ -36,7 +27,7 @@ describe('development logs (e2e): LOG_FORMAT=pretty, the default under NODE_ENV=
       expect(log.text()).toMatch(/\n\s+"url": "\/banks"\n/);
       // A service's own line at info is shown (the key file of a fresh DATA_DIR).
       expect(lines.some((l) => /\] INFO: bank-feed secrets: created encryption key file /.test(l))).toBe(true);
-      expect(lines.filter(isJson)).toEqual([]);
+      expect(lines.filter(isJsonLine)).toEqual([]);
       expect(lines.filter((l) => l.includes('Mapped {') || l.includes('dependencies initialized'))).toEqual([]);
       expect(lines.filter((l) => /\] DEBUG: /.test(l))).toEqual([]);
     } finally {
@@ -52,7 +43,7 @@ describe('development logs (e2e): LOG_FORMAT=pretty, the default under NODE_ENV=
       expect(mapped.every((l) => /^\[[\d:.]+\] DEBUG: Mapped \{\/[^,]*, [A-Z]+\} route$/.test(l))).toBe(true);
       expect(mapped).toContainEqual(expect.stringMatching(/DEBUG: Mapped \{\/webhooks\/bank\/:feedId, POST\} route$/));
       expect(log.text()).toContain('context: "RouterExplorer"');
-      expect(log.lines().filter(isJson)).toEqual([]);
+      expect(log.lines().filter(isJsonLine)).toEqual([]);
     } finally {
       await t.close();
     }

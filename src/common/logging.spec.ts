@@ -2,6 +2,7 @@ import { Logger } from '@nestjs/common';
 import { Writable } from 'node:stream';
 import { loadConfig } from '../config/config.js';
 import { createRootLogger, PinoNestLogger } from './logging.js';
+import { isJsonLine } from '../../test/harness/logs.js';
 
 /** A stream that keeps what it is given; `settled()` waits for pino-pretty's pipeline to deliver. */
 function sink() {
@@ -19,15 +20,6 @@ function sink() {
   };
   return { stream, text, lines, settled };
 }
-
-const isJson = (line: string) => {
-  try {
-    JSON.parse(line);
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 const ROUTE_MAPPED = 'Mapped {/cooperatives/:id/bank-feeds, POST} route';
 
@@ -52,7 +44,7 @@ describe('log format and level (LOG_FORMAT, LOG_LEVEL)', () => {
     expect(out.text()).toMatch(/\n\s+reqId: "r-1"\n/);
     expect(lines.some((l) => /^\[[\d:.]+\] WARN: bank feed call refused$/.test(l))).toBe(true);
     expect(out.text()).not.toContain('not at info');
-    expect(lines.filter(isJson)).toEqual([]);
+    expect(lines.filter(isJsonLine)).toEqual([]);
     // No colour codes when the lines do not go to a terminal.
     expect(out.text()).not.toContain('\u001b[');
   });

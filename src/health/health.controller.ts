@@ -1,6 +1,7 @@
 import { Controller, Get, Header, Res } from '@nestjs/common';
 import { ApiExcludeEndpoint, ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService } from '@nestjs/terminus';
+import { RouteConfig } from '@nestjs/platform-fastify';
 import type { FastifyReply } from 'fastify';
 import { Public } from '../auth/decorators.js';
 import { DatabaseReadiness } from './database-readiness.js';
@@ -17,6 +18,13 @@ const READINESS = {
   properties: { status: { type: 'string', enum: ['ok', 'error', 'shutting_down'] }, info: CHECKS, error: CHECKS, details: CHECKS },
 };
 
+/**
+ * Probes and metrics are never rate limited; `rateLimit: false` keeps @fastify/rate-limit's hook off
+ * these routes altogether (its allowList in app.factory would exempt them too, but only after running
+ * the hook on every probe).
+ */
+const NOT_LIMITED = { rateLimit: false };
+
 @ApiTags('operations')
 @Public()
 @Controller()
@@ -28,6 +36,7 @@ export class HealthController {
   ) {}
 
   @Get('health/live')
+  @RouteConfig(NOT_LIMITED)
   @ApiOperation({ summary: 'Liveness: the process answers' })
   @ApiOkResponse({ schema: { example: { status: 'ok' } } })
   live(): { status: 'ok' } {
@@ -35,6 +44,7 @@ export class HealthController {
   }
 
   @Get('health/ready')
+  @RouteConfig(NOT_LIMITED)
   @HealthCheck()
   @ApiOperation({ summary: 'Readiness: the database answers' })
   @ApiOkResponse({ description: 'the database answers', schema: READINESS })
@@ -44,6 +54,7 @@ export class HealthController {
   }
 
   @Get('metrics')
+  @RouteConfig(NOT_LIMITED)
   @ApiExcludeEndpoint()
   @Header('Cache-Control', 'no-store')
   async prometheus(@Res({ passthrough: true }) reply: FastifyReply): Promise<string> {

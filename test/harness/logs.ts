@@ -39,3 +39,13 @@ export class LogCapture {
     }
   }
 }
+
+/** A log line that is one JSON object (JSON format) rather than a readable line (pretty format). */
+export function isJsonLine(line: string): boolean {
+  try {
+    JSON.parse(line);
+    return true;
+  } catch {
+    return false;
+  }
+}
