@@ -151,6 +151,35 @@ describe('card payments, refunds and QR images (e2e)', () => {
     });
   });
 
+  describe('refunds after an overpayment', () => {
+    it('VietQR paid over the total: the excess is owed once by the reconciliation, refunds give back at most the total', async () => {
+      const p = await createProduct(t, a.key, { priceVnd: 110000, stockQty: 5 });
+      const { body } = await t.http.post('/checkout').send({ buyer: buyer(), items: [{ productId: p, qty: 1 }], paymentMethod: 'vietqr' }).expect(201);
+      const order = body.orders[0];
+      const before = await balance(a.id);
+      await t.http
+        .post('/webhooks/bank-transactions')
+        .set('Authorization', `Apikey ${WEBHOOK_KEY}`)
+        .send({ id: 777101, gateway: 'Vietcombank', transactionDate: '2026-11-27 10:05:00', accountNumber: '1023456789', content: order.payment.reference, transferType: 'in', transferAmount: 150000, referenceCode: 'FT777101' })
+        .expect(200);
+      expect((await orderRow(order.id)).status).toBe('paid');
+      const paid = await balance(a.id);
+      expect(paid.owedToBuyersVnd - before.owedToBuyersVnd).toBe(40000); // the excess, owed by the reconciliation
+      // More than the total is refused, naming the field; nothing is written.
+      const over = await t.http.post(`/orders/${order.id}/refunds`).set(bearer(a.key)).send({ amountVnd: 150000, reason: 'trả lại' }).expect(400);
+      expect(over.body.details).toEqual([{ field: 'amountVnd', problem: expect.stringContaining('must be at most 110000 VND') }]);
+      expect((await balance(a.id)).owedToBuyersVnd).toBe(paid.owedToBuyersVnd);
+      // A refund without an amount gives back the total: the buyer is owed exactly what they paid.
+      const res = await t.http.post(`/orders/${order.id}/refunds`).set(bearer(a.key)).send({ reason: 'khách hủy' }).expect(201);
+      expect(res.body).toMatchObject({ method: 'bank_transfer', status: 'owed', amountVnd: 110000, orderStatus: 'refunded' });
+      const after = await balance(a.id);
+      expect(after.owedToBuyersVnd - before.owedToBuyersVnd).toBe(150000);
+      const [pay] = (await t.db.query(`SELECT received_vnd, refunded_vnd, status FROM payments WHERE order_id = $1`, [order.id])).rows;
+      expect(pay).toEqual({ received_vnd: '150000', refunded_vnd: '110000', status: 'refunded' });
+      await t.http.post(`/orders/${order.id}/refunds`).set(bearer(a.key)).send({ reason: 'lần nữa' }).expect(409);
+    });
+  });
+
   describe('QR images', () => {
     it('serves the order QR as a PNG a camera reads back to the payload, with ETag/304, and SVG; token required', async () => {
       const p = await createProduct(t, a.key, { stockQty: 5 });

@@ -663,8 +663,17 @@ describe('catalog (e2e)', () => {
       expect(failed).toHaveLength(15);
       for (const f of failed) expect(f.reason).toMatchObject({ code: 'out_of_stock', details: [{ field: 'items.0.qty', problem: 'out of stock' }] });
       expect((await productRow(prod.id)).stock_qty).toBe(0);
+      // Each line brings its seller: the name and the payout account stored for the cooperative.
+      const [seller] = await ds.query(`SELECT bank_bin, bank_account_number, bank_account_name FROM cooperatives WHERE id = $1`, [gom.id]);
+      expect(seller.bank_account_number).toMatch(/^\d{6,19}$/);
       expect((ok[0] as PromiseFulfilledResult<unknown>).value).toEqual([
-        { productId: prod.id, cooperativeId: gom.id, name: 'Bình hút lộc', unit: 'hộp 500g', sku: expect.any(String), priceVnd: 100000, qty: 1 },
+        {
+          productId: prod.id, cooperativeId: gom.id, name: 'Bình hút lộc', unit: 'hộp 500g', sku: expect.any(String), priceVnd: 100000, qty: 1,
+          cooperative: {
+            name: 'Hợp tác xã Gốm sứ Bát Tràng',
+            account: { bankBin: seller.bank_bin, accountNumber: seller.bank_account_number, accountName: seller.bank_account_name },
+          },
+        },
       ]);
       // … and giving them back
       await ds.transaction((m) => catalog.releaseStock(m, [{ productId: prod.id, qty: 5 }]));

@@ -19,6 +19,7 @@ interface Locked {
   method: 'vietqr' | 'card';
   received_vnd: string;
   refunded_vnd: string;
+  total_vnd: string;
   status: string;
   cooperative_id: string;
   stripe_payment_intent_id: string | null;
@@ -55,10 +56,13 @@ export class RefundsService {
       const row = await this.lock(m, orderId);
       if (p.role === 'cooperative' && p.cooperativeId !== row.cooperative_id) throw new Forbidden('This order is not yours');
       if (p.role !== 'admin' && p.role !== 'cooperative') throw new Forbidden('Only the cooperative or an admin refunds');
-      const refundable = Number(row.received_vnd) - Number(row.refunded_vnd) - Number(row.pending_vnd);
+      const refundable = refundBase(row) - Number(row.refunded_vnd) - Number(row.pending_vnd);
       if (refundable <= 0) throw new Conflict('Nothing left to refund on this order', 'nothing_to_refund');
       const amount = body.amountVnd ?? refundable;
-      if (amount > refundable) throw new InvalidInput([{ field: 'amountVnd', problem: `must be at most ${refundable} VND (what is left to refund)` }]);
+      if (amount > refundable) {
+        const over = Number(row.received_vnd) > Number(row.total_vnd) ? '; what was paid over the order total is already owed back on its own' : '';
+        throw new InvalidInput([{ field: 'amountVnd', problem: `must be at most ${refundable} VND (what is left to refund${over})` }]);
+      }
       const now = this.clock.now();
       const method = row.method === 'card' ? 'card' : 'bank_transfer';
       const [refund] = await m.query(
@@ -143,7 +147,7 @@ export class RefundsService {
     await m.query(`UPDATE payments SET refunded_vnd = $2, status = $3, updated_at = $4 WHERE id = $1`, [
       row.payment_id,
       total,
-      total >= Number(row.received_vnd) ? 'refunded' : 'partially_refunded',
+      total >= refundBase(row) ? 'refunded' : 'partially_refunded',
       this.clock.now(),
     ]);
     await this.ledger.post(m, {
@@ -157,14 +161,14 @@ export class RefundsService {
         { account: accounts.buyerRefundsOwed(row.cooperative_id), creditVnd: amount },
       ],
     });
-    if (total >= Number(row.received_vnd) && row.status !== 'refunded') {
+    if (total >= refundBase(row) && row.status !== 'refunded') {
       await this.orders.transitionLocked(m, row.order_id, 'refunded', 'system', 'refund owed by bank transfer');
     }
   }
 
   private async lock(m: EntityManager, orderId: string): Promise<Locked> {
     const [row] = await m.query(
-      `SELECT p.id AS payment_id, p.order_id, p.method, p.received_vnd, p.refunded_vnd, o.status, o.cooperative_id, p.stripe_payment_intent_id,
+      `SELECT p.id AS payment_id, p.order_id, p.method, p.received_vnd, p.refunded_vnd, o.total_vnd, o.status, o.cooperative_id, p.stripe_payment_intent_id,
               (SELECT coalesce(sum(r.amount_vnd), 0) FROM refunds r WHERE r.payment_id = p.id AND r.status = 'pending')::text AS pending_vnd
        FROM payments p JOIN orders o ON o.id = p.order_id WHERE o.id = $1 FOR UPDATE OF p, o`,
       [orderId],
@@ -177,6 +181,16 @@ export class RefundsService {
     const [r] = await m.query(`SELECT r.*, o.status AS order_status FROM refunds r JOIN orders o ON o.id = r.order_id WHERE r.id = $1`, [id]);
     return refundView(r);
   }
+}
+
+/**
+ * What refunds of an order can give back: what was received for it, up to the order total. A
+ * VietQR transfer over the total is paid and its excess is owed back to the buyer by the
+ * reconciliation itself (ledger `vietqr_overpayment`, reversed with the transfer), so a refund
+ * that counted it again would owe the buyer more than they paid.
+ */
+function refundBase(row: Pick<Locked, 'received_vnd' | 'total_vnd'>): number {
+  return Math.min(Number(row.received_vnd), Number(row.total_vnd));
 }
 
 /** A refunds row (with its order's status as order_status) as the API shows it. */
