@@ -1,87 +1,34 @@
-import type { Page } from 'playwright-core';
-import { bearer, createTestApp, type TestApp } from '../harness/app.js';
-import { buyer, createCooperative, createProduct, type CreatedCooperative, SECOND_COOPERATIVE } from '../harness/fixtures.js';
-import {
-  type Browser,
-  ensureWebBuild,
-  expectAccessible,
-  expectFitsScreen,
-  launchBrowser,
-  PHONE,
-  screenshot,
-  serve,
-  text,
-  waitForText,
-  watchProblems,
-} from './browser.js';
-import { fillProductForm, sellerSignIn } from './seller-pages.js';
-
-const WEBHOOK_KEY = 'browser-test-bank-webhook-key-seller-0123';
-
-/** "YYYY-MM-DD HH:mm:ss" in Vietnam time, as bank-notification services send it. */
-function vietnamNow(): string {
-  return new Date(Date.now() + 7 * 3600_000).toISOString().replace('T', ' ').slice(0, 19);
-}
+import { bearer } from '../harness/app.js';
+import { createCooperative, createProduct, SECOND_COOPERATIVE } from '../harness/fixtures.js';
+import { expectAccessible, expectFitsScreen, screenshot, text, waitForText } from './browser.js';
+import { fillProductForm, sellerCenterTest, vietnamNow } from './seller-pages.js';
 
 /**
  * The seller center at phone width: a cooperative's day (products, a paid order to ship, a transfer
  * nothing matched, a statement, a bank feed), every page checked with axe-core (WCAG 2.1 AA).
+ * Money after a refund and cancelling an order: seller-money.e2e-spec.ts.
  */
 describe('seller center in Chromium at phone width (e2e)', () => {
-  let t: TestApp | undefined;
-  let browser: Browser | undefined;
-  let base: string;
-  let coop: CreatedCooperative;
+  const sc = sellerCenterTest({ webhookKey: 'browser-test-bank-webhook-key-seller-0123', firstTransferId: 9_300_000 });
+  const { newPage, signedIn, bankTransfer } = sc;
   let productId: string;
-  let seq = 9_300_000;
 
-  async function order(qty = 1): Promise<{ id: string; code: string; totalVnd: number; payment: { reference: string } }> {
-    const res = await t!.http.post('/checkout').send({ buyer: buyer(), items: [{ productId, qty }], paymentMethod: 'vietqr' }).expect(201);
-    return res.body.orders[0];
-  }
-
-  async function bankTransfer(amount: number, content: string): Promise<void> {
-    seq += 1;
-    await t!.http
-      .post('/webhooks/bank-transactions')
-      .set('Authorization', `Apikey ${WEBHOOK_KEY}`)
-      .send({ id: seq, gateway: 'Vietcombank', transactionDate: vietnamNow(), accountNumber: '1023456789', content, transferType: 'in', transferAmount: amount, referenceCode: `FT26335${seq}` })
-      .expect(200);
-  }
-
-  async function newPage(): Promise<{ page: Page; problems: string[] }> {
-    const page = await browser!.context.newPage();
-    await page.setViewportSize(PHONE);
-    page.on('dialog', (d) => void d.accept());
-    return { page, problems: watchProblems(page) };
-  }
-
-  /** Opens a seller page signed in with the cooperative's key. */
-  const signedIn = (page: Page, path: string) => sellerSignIn(page, `${base}${path}`, coop.key);
+  /** A VietQR order of `qty` of the coffee, waiting for payment. */
+  const order = (qty = 1) => sc.checkout(productId, qty);
 
   beforeAll(async () => {
-    ensureWebBuild();
-    browser = await launchBrowser();
-    t = await createTestApp({ env: { BANK_WEBHOOK_API_KEY: WEBHOOK_KEY } });
-    base = await serve(t);
-    coop = await createCooperative(t, { taxCode: '0300588569' }); // Vietcombank 1023456789
-    productId = await createProduct(t, coop.key, { name: 'Cà phê Robusta rang xay Ea Kao', sku: 'CF-500', priceVnd: 185000, stockQty: 30 });
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await t?.close();
+    productId = await createProduct(sc.t, sc.coop.key, { name: 'Cà phê Robusta rang xay Ea Kao', sku: 'CF-500', priceVnd: 185000, stockQty: 30 });
   });
 
   it('signs in, adds a product with client and server errors at their fields, edits and archives', async () => {
     const { page, problems } = await newPage();
-    await page.goto(`${base}/seller`);
+    await page.goto(`${sc.base}/seller`);
     await waitForText(page, 'h1', 'Trung tâm người bán');
     await expectAccessible(page, 'seller-sign-in');
     await page.fill('#api-key', `ocop_sk_${'x'.repeat(43)}`);
     await page.press('#api-key', 'Enter');
     await waitForText(page, '#api-key-err', 'Khóa không hợp lệ hoặc đã bị thu hồi.');
-    await page.fill('#api-key', coop.key);
+    await page.fill('#api-key', sc.coop.key);
     await page.press('#api-key', 'Enter');
     await waitForText(page, '#product-list', 'Cà phê Robusta rang xay Ea Kao');
     expect(await text(page, '.coop-line')).toContain('Hợp tác xã Cà phê Ea Kao');
@@ -126,9 +73,9 @@ describe('seller center in Chromium at phone width (e2e)', () => {
     await page.click('#product-form button[type=submit]');
     await page.waitForURL(/\/seller\/products\/[0-9a-f-]{36}\?created=1$/);
     const newId = new URL(page.url()).pathname.split('/').pop()!;
-    const created = (await t!.http.get(`/products/${newId}`).expect(200)).body;
+    const created = (await sc.t.http.get(`/products/${newId}`).expect(200)).body;
     expect(created).toMatchObject({
-      name: 'Mật ong hoa cà phê Ea Kao', sku: 'MO-500', priceVnd: 150000, unit: 'chai 500ml', stockQty: 12, cooperativeId: coop.id,
+      name: 'Mật ong hoa cà phê Ea Kao', sku: 'MO-500', priceVnd: 150000, unit: 'chai 500ml', stockQty: 12, cooperativeId: sc.coop.id,
       ocop: { group: 'food', stars: 3, level: 'provincial', certificateNo: 'OCOP-DL-2025-0043', certifiedAt: '2025-03-15', expiresAt: '2028-03-15' },
     });
     await waitForText(page, '#photos-h', 'Ảnh sản phẩm');
@@ -140,13 +87,13 @@ describe('seller center in Chromium at phone width (e2e)', () => {
     await page.fill('#pf-priceVnd', '155000');
     await page.click('#product-form button[type=submit]');
     await waitForText(page, '#toast', 'Đã lưu thay đổi.');
-    expect((await t!.http.get(`/products/${newId}`).expect(200)).body).toMatchObject({ stockQty: 40, priceVnd: 155000, ocop: { expiresAt: '2028-03-15' } });
+    expect((await sc.t.http.get(`/products/${newId}`).expect(200)).body).toMatchObject({ stockQty: 40, priceVnd: 155000, ocop: { expiresAt: '2028-03-15' } });
 
     // Archive: gone from the shop, still readable.
     await page.click('#archive-product');
     await page.waitForURL(/\/seller\/products$/);
     await waitForText(page, `[data-product-id="${newId}"]`, 'Đã ngừng bán');
-    expect((await t!.http.get(`/products/${newId}`).expect(200)).body.status).toBe('archived');
+    expect((await sc.t.http.get(`/products/${newId}`).expect(200)).body.status).toBe('archived');
     expect(problems).toEqual([]);
     await page.close();
   });
@@ -154,7 +101,7 @@ describe('seller center in Chromium at phone width (e2e)', () => {
   it('ships a paid order and prints its packing slip', async () => {
     const o = await order(2);
     await bankTransfer(o.totalVnd, `MBVCB.1.${o.payment.reference} thanh toan`);
-    expect((await t!.http.get(`/orders/${o.id}`).set(bearer(coop.key)).expect(200)).body.status).toBe('paid');
+    expect((await sc.t.http.get(`/orders/${o.id}`).set(bearer(sc.coop.key)).expect(200)).body.status).toBe('paid');
     const { page, problems } = await newPage();
     await signedIn(page, '/seller/orders');
     await waitForText(page, '#order-list', o.code); // the default tab: paid orders to prepare
@@ -174,7 +121,7 @@ describe('seller center in Chromium at phone width (e2e)', () => {
     await waitForText(page, 'h1 .pill', 'Đang chuẩn bị hàng');
     await page.click('button[data-to=shipped]');
     await waitForText(page, 'h1 .pill', 'Đang giao hàng');
-    expect((await t!.http.get(`/orders/${o.id}`).set(bearer(coop.key)).expect(200)).body.status).toBe('shipped');
+    expect((await sc.t.http.get(`/orders/${o.id}`).set(bearer(sc.coop.key)).expect(200)).body.status).toBe('shipped');
     expect(await page.locator('.next-steps button').evaluateAll((bs) => bs.map((b) => b.getAttribute('data-to')))).toEqual(['completed']);
 
     // The packing slip is what prints: the rest of the page is hidden on paper.
@@ -195,7 +142,7 @@ describe('seller center in Chromium at phone width (e2e)', () => {
     const o = await order(1); // 185,000, waiting for payment
     await bankTransfer(185000, 'chuyen tien mua ca phe'); // no reference: nothing matches it
     await bankTransfer(50000, 'me gui tien'); // not for an order at all
-    const unmatched = (await t!.http.get('/reconciliation/unmatched').set(bearer(coop.key)).expect(200)).body.items as Array<{ id: string; amountVnd: number }>;
+    const unmatched = (await sc.t.http.get('/reconciliation/unmatched').set(bearer(sc.coop.key)).expect(200)).body.items as Array<{ id: string; amountVnd: number }>;
     const forOrder = unmatched.find((x) => x.amountVnd === 185000)!;
     const personal = unmatched.find((x) => x.amountVnd === 50000)!;
 
@@ -212,8 +159,8 @@ describe('seller center in Chromium at phone width (e2e)', () => {
     await item.locator('.match-form button[type=submit]').click();
     await waitForText(page, `[data-transfer-id="${forOrder.id}"]`, `Đã khớp 185.000 ₫ với đơn ${o.code}`);
     expect(await item.locator('.audit-trail').innerText()).toMatch(/Khớp với đơn .* bởi hợp tác xã .* Lý do: Khách gọi điện xác nhận, ghi thiếu nội dung .* trước đó: Chưa khớp với đơn nào/);
-    expect((await t!.http.get(`/orders/${o.id}`).set(bearer(coop.key)).expect(200)).body.status).toBe('paid');
-    const detail = (await t!.http.get(`/reconciliation/transactions/${forOrder.id}`).set(bearer(coop.key)).expect(200)).body;
+    expect((await sc.t.http.get(`/orders/${o.id}`).set(bearer(sc.coop.key)).expect(200)).body.status).toBe('paid');
+    const detail = (await sc.t.http.get(`/reconciliation/transactions/${forOrder.id}`).set(bearer(sc.coop.key)).expect(200)).body;
     expect(detail).toMatchObject({ outcome: 'paid', orderId: o.id, decisions: [{ action: 'match', orderId: o.id, reason: 'Khách gọi điện xác nhận, ghi thiếu nội dung', actorRole: 'cooperative' }] });
 
     // Setting aside needs a reason.
@@ -224,7 +171,7 @@ describe('seller center in Chromium at phone width (e2e)', () => {
     await other.locator('.ignore-form input[name=reason]').fill('Tiền người nhà gửi, không phải tiền hàng');
     await other.locator('.ignore-form button[type=submit]').click();
     await waitForText(page, `[data-transfer-id="${personal.id}"]`, 'Đã để riêng 50.000 ₫.');
-    expect((await t!.http.get(`/reconciliation/transactions/${personal.id}`).set(bearer(coop.key)).expect(200)).body).toMatchObject({
+    expect((await sc.t.http.get(`/reconciliation/transactions/${personal.id}`).set(bearer(sc.coop.key)).expect(200)).body).toMatchObject({
       outcome: 'ignored',
       decisions: [{ action: 'ignore', reason: 'Tiền người nhà gửi, không phải tiền hàng' }],
     });
@@ -249,7 +196,7 @@ describe('seller center in Chromium at phone width (e2e)', () => {
     await page.click('#statement button[type=submit]');
     await waitForText(page, '#statement-status', 'Xong sao-ke.csv', 30_000);
     expect(await text(page, '#statement-status')).toContain('1 khớp đơn');
-    expect((await t!.http.get(`/orders/${o3.id}`).set(bearer(coop.key)).expect(200)).body.status).toBe('paid');
+    expect((await sc.t.http.get(`/orders/${o3.id}`).set(bearer(sc.coop.key)).expect(200)).body.status).toBe('paid');
     await expectAccessible(page, 'seller-money-after');
     expect(problems).toEqual([]);
     await page.close();
@@ -275,12 +222,12 @@ describe('seller center in Chromium at phone width (e2e)', () => {
 
     // The secret shown is the one the feed checks: a SePay call with it pays an order.
     const o = await order(1);
-    await t!.http
+    await sc.t.http
       .post(new URL(url).pathname)
       .set('Authorization', `Apikey ${secret}`)
       .send({ id: 77001, gateway: 'Vietcombank', transactionDate: vietnamNow(), accountNumber: '1023456789', content: `${o.payment.reference} ck`, transferType: 'in', transferAmount: o.totalVnd, referenceCode: 'FT26335770001' })
       .expect(200);
-    expect((await t!.http.get(`/orders/${o.id}`).set(bearer(coop.key)).expect(200)).body.status).toBe('paid');
+    expect((await sc.t.http.get(`/orders/${o.id}`).set(bearer(sc.coop.key)).expect(200)).body.status).toBe('paid');
 
     // Shown once: after a reload only the URL is listed.
     await page.reload();
@@ -294,11 +241,11 @@ describe('seller center in Chromium at phone width (e2e)', () => {
   });
 
   it('an admin key chooses the cooperative to work for', async () => {
-    const other = await createCooperative(t!, SECOND_COOPERATIVE);
-    await createProduct(t!, other.key, { name: 'Nước mắm cá cơm Phú Quốc', sku: 'NM-40' });
+    const other = await createCooperative(sc.t, SECOND_COOPERATIVE);
+    await createProduct(sc.t, other.key, { name: 'Nước mắm cá cơm Phú Quốc', sku: 'NM-40' });
     const { page, problems } = await newPage();
-    await page.goto(`${base}/seller`);
-    await page.fill('#api-key', t!.adminKey);
+    await page.goto(`${sc.base}/seller`);
+    await page.fill('#api-key', sc.t.adminKey);
     await page.press('#api-key', 'Enter');
     await page.waitForSelector('#coop-choice option[value]:not([value=""])', { state: 'attached' });
     await expectAccessible(page, 'seller-choose-cooperative');

@@ -150,7 +150,8 @@ export async function orderPage(view: HTMLElement, s: Seller, id: string): Promi
 function nextSteps(s: Seller, order: Order): HTMLElement | null {
   const steps = nextStatuses(order.status as OrderStatus, 'cooperative').filter((to) => STEP[to]);
   if (!steps.length) {
-    return h('section', { class: 'panel', 'aria-labelledby': 'next-h' }, h('h2', { id: 'next-h' }, 'Bước tiếp theo'),
+    // tabindex: after the last step (cancelled, completed) focus comes here, not to the page's top.
+    return h('section', { class: 'panel', 'aria-labelledby': 'next-h' }, h('h2', { id: 'next-h', tabindex: -1 }, 'Bước tiếp theo'),
       h('p', { class: 'muted' }, order.status === 'pending_payment' ? 'Đơn đang chờ người mua chuyển khoản; hệ thống tự chuyển sang "Đã thanh toán" khi ngân hàng báo đã nhận tiền.' : 'Đơn không còn bước nào cần làm.'));
   }
   const reason = h('input', { id: 'cancel-reason', name: 'reason', maxlength: 500, autocomplete: 'off' });
@@ -180,13 +181,17 @@ function nextSteps(s: Seller, order: Order): HTMLElement | null {
 }
 
 function refundForm(s: Seller, order: Order, refundable: number): HTMLElement {
+  /** What is left to refund as last read from the server (another refund may lower it meanwhile). */
+  let left = refundable;
+  const maxHint = () => `Tối đa ${money(left)}.`;
   const amount = h('input', { id: 'refund-amount', name: 'amountVnd', inputmode: 'numeric', autocomplete: 'off', value: String(refundable) });
   const reason = h('input', { id: 'refund-reason', name: 'reason', maxlength: 500, required: true, autocomplete: 'off' });
   const fields: Record<string, Field> = {
-    amountVnd: field('Số tiền hoàn (đồng)', amount, `Tối đa ${money(refundable)}.`),
+    amountVnd: field('Số tiền hoàn (đồng)', amount, maxHint()),
     reason: field('Lý do hoàn tiền', reason),
   };
-  const errors = new FormErrors(fields);
+  // The server refuses an amount only when it is more than what is left (the form checks the rest).
+  const errors = new FormErrors(fields, (f) => (f === 'amountVnd' ? `Chỉ còn hoàn được tối đa ${money(left)} cho đơn này.` : 'Giá trị không hợp lệ.'));
   const submit = h('button', { type: 'submit', class: 'btn' }, 'Hoàn tiền');
   const form = h('form', { class: 'panel', id: 'refund-form', 'aria-labelledby': 'refund-h', novalidate: true },
     h('h2', { id: 'refund-h' }, 'Hoàn tiền cho người mua'),
@@ -202,7 +207,7 @@ function refundForm(s: Seller, order: Order, refundable: number): HTMLElement {
     e.preventDefault();
     const n = parseVnd(amount.value);
     const problems = [];
-    if (!Number.isSafeInteger(n) || n < 1 || n > refundable) problems.push({ field: 'amountVnd', msg: `Số tiền hoàn là số đồng nguyên từ 1 đến ${money(refundable)}.` });
+    if (!Number.isSafeInteger(n) || n < 1 || n > left) problems.push({ field: 'amountVnd', msg: `Số tiền hoàn là số đồng nguyên từ 1 đến ${money(left)}.` });
     if (!reason.value.trim()) problems.push({ field: 'reason', msg: 'Vui lòng ghi lý do hoàn tiền.' });
     if (errors.show(problems)) return;
     if (!confirm(`Hoàn ${money(n)} cho đơn ${order.code}?`)) return;
@@ -217,6 +222,16 @@ function refundForm(s: Seller, order: Order, refundable: number): HTMLElement {
       await orderPage(document.getElementById('view')!, s, order.id);
     } catch (err) {
       submit.disabled = false;
+      // Refused at the amount: someone refunded this order meanwhile (another phone, the API). Read
+      // what is left again, so that the message and the hint give the true maximum.
+      if (err instanceof ApiError && err.status === 400 && err.details.some((d) => d.field === 'amountVnd')) {
+        const fresh = await s.call<Order>(`/orders/${encodeURIComponent(order.id)}`).catch(() => null);
+        if (fresh) {
+          left = Math.max(0, fresh.payment.receivedVnd - fresh.payment.refundedVnd);
+          const hint = fields.amountVnd.wrap.querySelector('.hint');
+          if (hint) hint.textContent = maxHint();
+        }
+      }
       errors.fromApi(err);
     }
   });
