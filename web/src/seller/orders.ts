@@ -97,7 +97,7 @@ export async function orderPage(view: HTMLElement, s: Seller, id: string): Promi
     if (place) for (const el of view.querySelectorAll('.buyer-address')) el.textContent = `${order.buyer.address.line}, ${place}`;
   });
   const pay = order.payment;
-  const refundable = Math.max(0, pay.receivedVnd - pay.refundedVnd);
+  const refundable = refundableOf(order);
   const fact = (term: string, value: string | Node | null) => (value === null ? null : [h('dt', null, term), h('dd', null, value)]);
 
   fill(view,
@@ -180,6 +180,14 @@ function nextSteps(s: Seller, order: Order): HTMLElement | null {
   );
 }
 
+/**
+ * What a refund can still give back, as the server counts it: what was received up to the order
+ * total (an overpayment's excess is owed back on its own), less what was refunded.
+ */
+function refundableOf(order: Order): number {
+  return Math.max(0, Math.min(order.payment.receivedVnd, order.totalVnd) - order.payment.refundedVnd);
+}
+
 function refundForm(s: Seller, order: Order, refundable: number): HTMLElement {
   /** What is left to refund as last read from the server (another refund may lower it meanwhile). */
   let left = refundable;
@@ -227,7 +235,7 @@ function refundForm(s: Seller, order: Order, refundable: number): HTMLElement {
       if (err instanceof ApiError && err.status === 400 && err.details.some((d) => d.field === 'amountVnd')) {
         const fresh = await s.call<Order>(`/orders/${encodeURIComponent(order.id)}`).catch(() => null);
         if (fresh) {
-          left = Math.max(0, fresh.payment.receivedVnd - fresh.payment.refundedVnd);
+          left = refundableOf(fresh);
           const hint = fields.amountVnd.wrap.querySelector('.hint');
           if (hint) hint.textContent = maxHint();
         }
