@@ -36,6 +36,13 @@ describe('card payments, refunds and QR images (e2e)', () => {
     const { body, header } = signedWebhook(event, { timestamp: clock.now() });
     return t.http.post('/webhooks/stripe').set('Content-Type', 'application/json').set('Stripe-Signature', header).send(body);
   };
+  /** A transfer to the cooperative's Vietcombank account, as the bank webhook reports it. */
+  const bankTransfer = (id: number, at: string, memo: string, amountVnd: number) =>
+    t.http
+      .post('/webhooks/bank-transactions')
+      .set('Authorization', `Apikey ${WEBHOOK_KEY}`)
+      .send({ id, gateway: 'Vietcombank', transactionDate: at, accountNumber: '1023456789', content: memo, transferType: 'in', transferAmount: amountVnd, referenceCode: `FT${id}` })
+      .expect(200);
   const balance = async (id: string) => (await t.http.get(`/cooperatives/${id}/balance`).set(bearer(t.adminKey)).expect(200)).body;
   const orderRow = async (id: string) =>
     (await t.db.query(`SELECT o.status, p.status AS payment, p.received_vnd::int AS received, p.refunded_vnd::int AS refunded FROM orders o JOIN payments p ON p.order_id = o.id WHERE o.id = $1`, [id])).rows[0];
@@ -134,11 +141,7 @@ describe('card payments, refunds and QR images (e2e)', () => {
       const { body } = await t.http.post('/checkout').send({ buyer: buyer(), items: [{ productId: p, qty: 1 }], paymentMethod: 'vietqr' }).expect(201);
       const order = body.orders[0];
       await t.http.post(`/orders/${order.id}/refunds`).set(bearer(a.key)).send({ reason: 'chưa thanh toán' }).expect(409);
-      await t.http
-        .post('/webhooks/bank-transactions')
-        .set('Authorization', `Apikey ${WEBHOOK_KEY}`)
-        .send({ id: 777001, gateway: 'Vietcombank', transactionDate: '2026-11-27 10:00:00', accountNumber: '1023456789', content: order.payment.reference, transferType: 'in', transferAmount: 120000, referenceCode: 'FT777001' })
-        .expect(200);
+      await bankTransfer(777001, '2026-11-27 10:00:00', order.payment.reference, 120000);
       expect((await orderRow(order.id)).status).toBe('paid');
       await t.http.post(`/orders/${order.id}/refunds`).set(bearer(b.key)).send({ reason: 'x' }).expect(403);
       await t.http.post(`/orders/${order.id}/refunds`).send({ reason: 'x' }).expect(401);
@@ -157,11 +160,7 @@ describe('card payments, refunds and QR images (e2e)', () => {
       const { body } = await t.http.post('/checkout').send({ buyer: buyer(), items: [{ productId: p, qty: 1 }], paymentMethod: 'vietqr' }).expect(201);
       const order = body.orders[0];
       const before = await balance(a.id);
-      await t.http
-        .post('/webhooks/bank-transactions')
-        .set('Authorization', `Apikey ${WEBHOOK_KEY}`)
-        .send({ id: 777101, gateway: 'Vietcombank', transactionDate: '2026-11-27 10:05:00', accountNumber: '1023456789', content: order.payment.reference, transferType: 'in', transferAmount: 150000, referenceCode: 'FT777101' })
-        .expect(200);
+      await bankTransfer(777101, '2026-11-27 10:05:00', order.payment.reference, 150000);
       expect((await orderRow(order.id)).status).toBe('paid');
       const paid = await balance(a.id);
       expect(paid.owedToBuyersVnd - before.owedToBuyersVnd).toBe(40000); // the excess, owed by the reconciliation
