@@ -33,6 +33,7 @@ const JOURNALS: Record<string, string> = {
   vietqr_late_payment: 'Chuyển khoản đến sau khi đơn hết hạn',
   vietqr_refund_owed: 'Hoàn tiền chuyển khoản (phải trả người mua)',
   manual_match_reversal: 'Hoàn tác một lần khớp tay',
+  bank_reversal: 'Ngân hàng hoàn lại một khoản đã ghi có',
 };
 
 const ACCOUNTS: Record<string, string> = {
