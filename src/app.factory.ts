@@ -107,12 +107,12 @@ export async function createApp(opts: AppModuleOptions & { logger?: Pino }): Pro
     done();
   });
 
-  // Per client IP, per instance (see README "Scaling out"). Probes and metrics are never limited.
+  // Per client IP, per instance (see README "Scaling out"). Probes and metrics are never limited:
+  // their routes say `rateLimit: false` (HealthController), so the hook is not even added to them.
   await app.register(rateLimit as never, {
     global: true,
     max: config.rateLimitPerMinute,
     timeWindow: 60_000,
-    allowList: (req: FastifyRequest) => PROBES.has(req.url),
     enableDraftSpec: true,
     errorResponseBuilder: () => new HttpException({ message: 'Rate limit exceeded, retry later', code: 'rate_limited' }, 429),
   });

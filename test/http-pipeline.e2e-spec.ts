@@ -20,7 +20,13 @@ describe('HTTP pipeline (e2e): rate limit', () => {
     expect(res.body).toEqual({ statusCode: 429, error: 'Too Many Requests', message: 'Rate limit exceeded, retry later', code: 'rate_limited' });
     expect(Number(res.headers['retry-after'])).toBeGreaterThan(0);
     expect(res.headers['ratelimit-limit']).toBe('5');
-    for (let i = 0; i < 10; i++) await t.http.get('/health/live').expect(200);
+    // Probes and metrics: never limited, and the limiter does not even run on them (no RateLimit headers).
+    for (const path of ['/health/live', '/health/ready', '/metrics']) {
+      for (let i = 0; i < 10; i++) {
+        const probe = await t.http.get(path).expect(200);
+        expect(probe.headers['ratelimit-limit']).toBeUndefined();
+      }
+    }
   });
 });
 

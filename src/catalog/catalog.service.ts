@@ -14,9 +14,6 @@ import { PgListener } from '../common/pg-listener.js';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
 import { RegionsService } from '../regions/regions.service.js';
 import { ListCache, listKey } from './list-cache.js';
-
-/** Announces (NOTIFY) that products changed: every instance clears its cached lists. */
-const CATALOG_CHANNEL = 'ocop_catalog_changed';
 import { NotPurchasable, OutOfStock, ProductArchived, ProductNotFound } from './catalog.errors.js';
 import type { CreateProductDto, ProductDto, ProductListQuery, UpdateProductDto } from './dto/product.dto.js';
 import { isPurchasable, type OcopStars, resolveCertificate } from './ocop.js';
@@ -35,6 +32,9 @@ import {
   type RelevanceTier,
 } from './product-queries.js';
 import { buildSearchExtra, provinceSearchNames, searchTokens } from './search-text.js';
+
+/** Announces (NOTIFY) that products changed: every instance clears its cached lists. */
+const CATALOG_CHANNEL = 'ocop_catalog_changed';
 
 /** A line taken from stock at checkout: the product snapshot an order keeps. */
 export interface ReservedLine {
@@ -114,7 +114,7 @@ export class CatalogService implements OnModuleInit, OnApplicationBootstrap, OnM
    */
   async productsChanged(): Promise<void> {
     this.lists.clear();
-    if (!this.listener) return;
+    // Announced even when this instance keeps no lists itself: the others may.
     await this.ds.query('SELECT pg_notify($1, $2)', [CATALOG_CHANNEL, '']).catch((err) => this.logger.warn({ err }, 'could not announce a catalog change'));
   }
 

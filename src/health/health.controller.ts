@@ -18,11 +18,7 @@ const READINESS = {
   properties: { status: { type: 'string', enum: ['ok', 'error', 'shutting_down'] }, info: CHECKS, error: CHECKS, details: CHECKS },
 };
 
-/**
- * Probes and metrics are never rate limited; `rateLimit: false` keeps @fastify/rate-limit's hook off
- * these routes altogether (its allowList in app.factory would exempt them too, but only after running
- * the hook on every probe).
- */
+/** Probes and metrics are never rate limited: @fastify/rate-limit adds no hook to these routes. */
 const NOT_LIMITED = { rateLimit: false };
 
 @ApiTags('operations')
